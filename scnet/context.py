@@ -44,8 +44,7 @@ class SemanticHead(nn.Module):
         else:
             self.convs = nn.ModuleList(nn.Conv2d(ch, ch, 3, padding=1, bias=cfg.norm == 'none') for _ in range(cfg.num_convs))
             self.norms = nn.ModuleList(_norm(cfg.norm, ch) for _ in range(cfg.num_convs))
-            for c in self.convs:
-                if cfg.norm == 'none': _kaiming(c)
+            for c in self.convs: _kaiming(c)
         self.conv_embedding = nn.Conv2d(ch, ch, 1)
         self.conv_logits = nn.Conv2d(ch, cfg.num_classes, 1)
         for m in [*self.lateral_convs, self.conv_embedding, self.conv_logits]: _kaiming(m)

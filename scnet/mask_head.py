@@ -59,7 +59,7 @@ class FCNMaskHeadConfig:
 def _kaiming(m:nn.Module):
     "Kaiming normal (fan_out, relu), bias 0: mmdet's init for the upsample/logit convs and mmcv's ConvModule init."
     nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
-    nn.init.zeros_(m.bias)
+    if m.bias is not None: nn.init.zeros_(m.bias)
 
 class _Upsample28(nn.Module):
     "Shared tail of both mask heads: deconv x2 + ReLU, 1x1 conv to per-class logits."
@@ -79,8 +79,7 @@ class FCNMaskHead(_Upsample28):
         self.cfg = cfg = cfg or FCNMaskHeadConfig()
         self.convs = nn.ModuleList(nn.Conv2d(cfg.channels, cfg.channels, 3, padding=1, bias=cfg.norm == 'none')
                                    for _ in range(cfg.num_convs))
-        for c in self.convs:
-            if cfg.norm == 'none': _kaiming(c)
+        for c in self.convs: _kaiming(c)
         self.norms = nn.ModuleList(_norm(cfg.norm, cfg.channels) for _ in range(cfg.num_convs))
         self._build_tail(cfg.channels, cfg.num_classes)
 
