@@ -13,6 +13,7 @@ from .box_head import (CASCADE_STDS, SampledRoIs, multilevel_roi_align, semantic
                             stage_targets, cascade_stage_loss)
 from .mask_head import mask_targets, mask_loss
 from .relay import slice_pos_feats
+from .context import semantic_loss, glbctx_loss
 
 # %% auto #0
 __all__ = ['StageConfig', 'scnet_stages', 'RoIHeadsConfig', 'sample_image', 'refine_samples', 'SCNetRoIHeads']
@@ -47,6 +48,7 @@ class RoIHeadsConfig:
     nms_iou:float=0.5 # test: class-wise NMS
     max_per_img:int=100
     mask_thr:float=0.5 # test: a pasted mask pixel is on when prob ≥ this (used by the model's paste)
+    semantic_loss_mean:str='valid' # 'valid': mmdet 2.x (trained the paper's checkpoints); 'all': mmdet 3.3.0 (the fixture)
 
 # %% ../nbs/09_roi_heads.ipynb #00000008
 def sample_image(proposals:Tensor, # (N, 4) this stage's proposals of one image
@@ -252,3 +254,35 @@ def _predict(self, feats:list[Tensor], proposals_per_image:list[Tensor], # (N_i,
     return dets
 
 SCNetRoIHeads.predict = _predict
+
+# %% ../nbs/09_roi_heads.ipynb #0000001d
+def _loss(self, feats:list[Tensor], # FPN maps P2..P6
+          proposals_per_image:list[Tensor], # (N_i, 4) RPN proposals per image
+          targets:list[dict], # per image: gt_boxes, gt_labels, gt_masks, img_shape (+ gt_semantic with a semantic head)
+          generator:torch.Generator|None=None, # the samplers' random stream
+          samples:list|None=None, # optional per stage: injected SampledRoIs per image (parity tests)
+         ) -> dict: # weighted losses: loss_semantic, loss_glbctx, loss_cls_s{k}, loss_bbox_s{k}, loss_mask
+    "All RoI-head losses of one training batch."
+    sp, sf, gp, gf = self.context(feats)
+    losses = {}
+    if self.semantic_head is not None:
+        if any('gt_semantic' not in t for t in targets):
+            raise ValueError("SCNetRoIHeads: a semantic head needs targets[i]['gt_semantic'] (Hp/8, Wp/8) for every image")
+        c = self.semantic_head.cfg
+        losses['loss_semantic'] = semantic_loss(sp, torch.stack([t['gt_semantic'] for t in targets]),
+                                                self.cfg.semantic_loss_mean, c.loss_weight, c.ignore_index)
+    if self.glbctx_head is not None:
+        losses['loss_glbctx'] = glbctx_loss(gp, [t['gt_labels'] for t in targets], self.glbctx_head.cfg.loss_weight)
+    box_losses, smp, shared = self.loss_cascade(feats, proposals_per_image, targets, sf, gf, generator, samples)
+    losses.update(box_losses)
+    losses['loss_mask'] = self.loss_mask_branch(feats, smp, shared, targets, sf, gf)
+    return losses
+
+def _forward(self, feats:list[Tensor], proposals_per_image:list[Tensor], targets:list[dict], # meta always, GT in training
+             generator:torch.Generator|None=None):
+    "Training: dict of weighted losses. Evaluation: per-image detections in network-input pixels."
+    if self.training: return self.loss(feats, proposals_per_image, targets, generator)
+    _, sf, _, gf = self.context(feats)
+    return self.predict(feats, proposals_per_image, [t['img_shape'] for t in targets], sf, gf)
+
+SCNetRoIHeads.loss, SCNetRoIHeads.forward = _loss, _forward
