@@ -9,11 +9,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .boxes import decode_deltas, assign_max_iou, sample_random, multiclass_nms
-from .box_head import (CASCADE_STDS, SampledRoIs, multilevel_roi_align, semantic_roi_feats, add_glbctx,
-                            stage_targets, cascade_stage_loss)
+from .box_head import CASCADE_STDS, SampledRoIs, multilevel_roi_align, stage_targets, cascade_stage_loss
 from .mask_head import mask_targets, mask_loss
 from .relay import slice_pos_feats
-from .context import semantic_loss, glbctx_loss
+from .context import semantic_loss, glbctx_loss, fuse_semantic, fuse_glbctx
 
 # %% auto #0
 __all__ = ['StageConfig', 'scnet_stages', 'RoIHeadsConfig', 'sample_image', 'refine_samples', 'SCNetRoIHeads']
@@ -122,8 +121,8 @@ def _fused_roi_feats(self, feats:list[Tensor], # FPN maps P2..P6 (only the first
     "FPN RoI feature plus SCNet's semantic and global-context terms (each skipped when None)."
     n = len(self.cfg.featmap_strides)
     x = multilevel_roi_align(list(feats[:n]), rois, size, self.cfg.featmap_strides)
-    if semantic_feat is not None: x = x + semantic_roi_feats(semantic_feat, rois, size, self.cfg.semantic_stride)
-    if glbctx_feat is not None: x = add_glbctx(x, glbctx_feat, rois)
+    if semantic_feat is not None: x = fuse_semantic(x, semantic_feat, rois, self.cfg.semantic_stride)
+    if glbctx_feat is not None: x = fuse_glbctx(x, glbctx_feat, rois)
     return x
 
 def _box_forward(self, stage:int, # cascade stage index (−1: the last)
@@ -269,8 +268,11 @@ def _loss(self, feats:list[Tensor], # FPN maps P2..P6
         if any('gt_semantic' not in t for t in targets):
             raise ValueError("SCNetRoIHeads: a semantic head needs targets[i]['gt_semantic'] (Hp/8, Wp/8) for every image")
         c = self.semantic_head.cfg
-        losses['loss_semantic'] = semantic_loss(sp, torch.stack([t['gt_semantic'] for t in targets]),
-                                                self.cfg.semantic_loss_mean, c.loss_weight, c.ignore_index)
+        # pad each map to the logits' size with the ignore label (images of a batch may differ in pad_shape)
+        h, w = sp.shape[-2:]
+        gt_sem = torch.stack([F.pad(t['gt_semantic'], (0, w - t['gt_semantic'].shape[-1], 0, h - t['gt_semantic'].shape[-2]),
+                                    value=c.ignore_index) for t in targets]).long()
+        losses['loss_semantic'] = semantic_loss(sp, gt_sem, self.cfg.semantic_loss_mean, c.loss_weight, c.ignore_index)
     if self.glbctx_head is not None:
         losses['loss_glbctx'] = glbctx_loss(gp, [t['gt_labels'] for t in targets], self.glbctx_head.cfg.loss_weight)
     box_losses, smp, shared = self.loss_cascade(feats, proposals_per_image, targets, sf, gf, generator, samples)
