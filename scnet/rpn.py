@@ -36,10 +36,10 @@ class RPNConfig:
     neg_iou_thr:float=0.3
     min_pos_iou:float=0.3
     match_low_quality:bool=True
-    allowed_border:float=0. # anchors reaching further outside img_shape get no target
+    allowed_border:float=0. # anchors reaching further outside img_shape get no target; < 0: every anchor (Mask R-CNN: -1)
     num_samples:int=256 # sampled anchors per image
     pos_fraction:float=0.5
-    smooth_l1_beta:float=1/9
+    smooth_l1_beta:float=1/9 # 0 is plain L1 (Mask R-CNN's RPN)
     loss_cls_weight:float=1.
     loss_bbox_weight:float=1.
 
@@ -73,6 +73,7 @@ def anchors_inside(anchors:Tensor, # (A, 4)
                    img_shape:tuple, # (h, w) before padding
                    allowed_border:float=0.) -> Tensor: # (A,) bool
     "Anchors that lie within `img_shape` (plus `allowed_border`)."
+    if allowed_border < 0: return torch.ones(len(anchors), dtype=torch.bool, device=anchors.device)
     h, w = img_shape
     return ((anchors[:, 0] >= -allowed_border) & (anchors[:, 1] >= -allowed_border) &
             (anchors[:, 2] < w + allowed_border) & (anchors[:, 3] < h + allowed_border))
