@@ -13,7 +13,7 @@ from .boxes import encode_deltas
 
 # %% auto #0
 __all__ = ['CASCADE_STDS', 'roi_levels', 'multilevel_roi_align', 'BBoxHeadConfig', 'SCNetBBoxHead', 'SampledRoIs',
-           'stage_targets', 'cascade_stage_loss']
+           'stage_targets', 'pick_class_deltas', 'cascade_stage_loss']
 
 # %% ../nbs/05_box_head.ipynb #00000007
 def roi_levels(rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2]
@@ -50,17 +50,18 @@ class BBoxHeadConfig:
     in_channels:int=256 # FPN width
     roi_feat_size:int=7
     fc_out_channels:int=1024
+    reg_class_agnostic:bool=True # False: 4 deltas per class (Mask R-CNN); the cascades regress class-agnostically
 
 # %% ../nbs/05_box_head.ipynb #00000013
 class SCNetBBoxHead(nn.Module):
-    "Shared-2fc box head returning (class logits, class-agnostic deltas, shared feature)."
+    "Shared-2fc box head returning (class logits, deltas, shared feature)."
     def __init__(self, cfg:BBoxHeadConfig|None=None):
         super().__init__()
         self.cfg = cfg = cfg or BBoxHeadConfig()
         d = cfg.in_channels * cfg.roi_feat_size ** 2
         self.shared_fcs = nn.ModuleList([nn.Linear(d, cfg.fc_out_channels), nn.Linear(cfg.fc_out_channels, cfg.fc_out_channels)])
         self.fc_cls = nn.Linear(cfg.fc_out_channels, cfg.num_classes + 1)
-        self.fc_reg = nn.Linear(cfg.fc_out_channels, 4)
+        self.fc_reg = nn.Linear(cfg.fc_out_channels, 4 if cfg.reg_class_agnostic else 4 * cfg.num_classes)
         self.reset_parameters()
 
     def reset_parameters(self):
@@ -70,7 +71,7 @@ class SCNetBBoxHead(nn.Module):
         nn.init.normal_(self.fc_reg.weight, 0, 0.001); nn.init.zeros_(self.fc_reg.bias)
 
     def forward(self, x:Tensor, # (N, in_channels, 7, 7) fused RoI features
-               ) -> tuple[Tensor, Tensor, Tensor]: # logits (N, C+1), deltas (N, 4), shared (N, fc_out)
+               ) -> tuple[Tensor, Tensor, Tensor]: # logits (N, C+1), deltas (N, 4) or (N, 4C), shared (N, fc_out)
         x = x.flatten(1)
         for fc in self.shared_fcs: x = F.relu(fc(x))
         return self.fc_cls(x), self.fc_reg(x), x
@@ -108,17 +109,27 @@ def stage_targets(samples:list[SampledRoIs], # one per image
     return {k: torch.cat(v) for k, v in out.items()}
 
 # %% ../nbs/05_box_head.ipynb #0000001d
+def pick_class_deltas(deltas:Tensor, # (n, 4) class-agnostic, or (n, 4C) class-specific
+                      labels:Tensor, # (n,) int64; a label ≥ C (background) takes class C-1's deltas (never used)
+                     ) -> Tensor: # (n, 4)
+    "The deltas of each row's class: unchanged when class-agnostic."
+    if deltas.shape[1] == 4: return deltas
+    d = deltas.view(len(deltas), -1, 4)
+    return d[torch.arange(len(d), device=d.device), labels.clamp(max=d.shape[1] - 1)]
+
 def cascade_stage_loss(cls_logits:Tensor, # (n, C+1) raw logits, background last
-                       deltas:Tensor, # (n, 4) class-agnostic predicted deltas
+                       deltas:Tensor, # (n, 4) class-agnostic or (n, 4C) class-specific predicted deltas
                        targets:dict, # from `stage_targets`
+                       beta:float=1.0, # smooth-L1 β; 0 is plain L1 (Mask R-CNN)
                       ) -> dict: # loss_cls, loss_bbox (scalars, unweighted), acc (percent, for logging)
     "Unweighted classification and box-regression loss of one cascade stage."
     labels, lw = targets['labels'], targets['label_weights']
+    deltas = pick_class_deltas(deltas, labels)
     ce = F.cross_entropy(cls_logits, labels, reduction='none') * lw
     loss_cls = ce.sum() / (lw > 0).sum().clamp(min=1)
     pos = (labels < cls_logits.shape[1] - 1)[:, None]
     # `where` instead of indexing the positives: same sum, no host sync; negatives' rows are exact zeros
-    l1 = F.smooth_l1_loss(deltas, targets['bbox_targets'], beta=1.0, reduction='none')
+    l1 = F.smooth_l1_loss(deltas, targets['bbox_targets'], beta=beta, reduction='none')
     loss_bbox = torch.where(pos, l1 * targets['bbox_weights'], 0.).sum() / max(len(labels), 1)
     with torch.no_grad():
         acc = (cls_logits.argmax(1) == labels).float().mean() * 100 if len(labels) else cls_logits.new_zeros(())
