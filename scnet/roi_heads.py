@@ -9,8 +9,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 from .boxes import decode_deltas, assign_max_iou, sample_random, multiclass_nms
-from .box_head import CASCADE_STDS, SampledRoIs, multilevel_roi_align, stage_targets, cascade_stage_loss
-from .mask_head import mask_targets, mask_loss
+from typing import Literal
+from .box_head import CASCADE_STDS, SampledRoIs, multilevel_roi_align, stage_targets, cascade_stage_loss, pick_class_deltas
+from .mask_head import HTCMaskHead, mask_targets, mask_loss
 from .relay import slice_pos_feats
 from .context import semantic_loss, glbctx_loss, fuse_semantic, fuse_glbctx
 
@@ -35,9 +36,17 @@ def scnet_stages() -> list[StageConfig]:
 
 @dataclass
 class RoIHeadsConfig:
-    "SCNet RoI-head settings (reference defaults)."
-    stages:list=field(default_factory=scnet_stages)
-    mask_loss_weight:float|None=None # None: the sum of the stage weights (1.75), as the reference
+    "SCNet RoI-head settings (reference defaults); the switches that turn it into the paper's baselines."
+    stages:list=field(default_factory=scnet_stages) # one StageConfig per box stage (Mask R-CNN: one)
+    mask_loss_weight:float|None=None # None: one mask head gets the sum of the stage weights (1.75), head k of several gets w_k
+    mask_sample:Literal['last', 'stage', 'resample']='last' # positives that train mask head k: the last stage's box
+    #   sample (SCNet, naive SC, Mask R-CNN), stage k's box sample (Cascade Mask R-CNN), or a re-sample of stage k's
+    #   regressed boxes (HTC's interleaved execution)
+    mask_info_flow:bool=False # HTC: head k adds ReLU(conv_res(head k-1's feature)) on the same RoIs
+    mask_test:Literal['mean', 'last']='mean' # several mask heads at test: mean of their sigmoids (Cascade Mask R-CNN,
+    #   HTC in MMDetection 2.x) or the last head only (HTC in MMDetection 3.3.0)
+    pad_gt_masks:bool=False # Mask R-CNN / Cascade Mask R-CNN: GT bitmaps zero-padded to the batch size for the targets
+    bbox_loss_beta:float=1.0 # smooth-L1 β of the box loss; 0 is plain L1 (Mask R-CNN)
     mask_size:int=28 # side of the mask targets
     bbox_roi_size:int=7
     mask_roi_size:int=14
@@ -86,12 +95,14 @@ def refine_samples(samples:list[SampledRoIs], # one per image, this stage
     return out
 
 # %% ../nbs/09_roi_heads.ipynb #0000000f
+def _as_list(m) -> list: return [] if m is None else list(m) if isinstance(m, (list, tuple, nn.ModuleList)) else [m]
+
 class SCNetRoIHeads(nn.Module):
-    "SCNet's cascade RoI heads: 3 box stages, one mask head, feature relay, semantic and global context."
+    "Cascade RoI heads: box stages, one or several mask heads, optional feature relay, semantic and global context."
     def __init__(self,
-                 bbox_heads:list[nn.Module], # one per stage; each maps (N,C,7,7) -> (logits (N,K+1), deltas (N,4), shared (N,D))
-                 mask_head:nn.Module, # (N,C,14,14) -> (N,K,28,28) logits
-                 feat_relay_head:nn.Module|None=None, # (P,D) -> (P,C,14,14); None: no relay
+                 bbox_heads:list[nn.Module], # one per stage; each maps (N,C,7,7) -> (logits (N,K+1), deltas (N,4|4K), shared (N,D))
+                 mask_head:nn.Module|list[nn.Module], # (N,C,14,14) -> (N,K,28,28) logits; a list: one per stage (CMR, HTC, naive SC)
+                 feat_relay_head:nn.Module|list[nn.Module]|None=None, # (P,D) -> (P,C,14,14); a list: one per mask head; None: no relay
                  semantic_head:nn.Module|None=None, # FPN maps -> (semantic logits, semantic feature at stride 8)
                  glbctx_head:nn.Module|None=None, # FPN maps -> (multi-label logits (B,K), context (B,C,1,1))
                  cfg:RoIHeadsConfig|None=None):
@@ -100,16 +111,42 @@ class SCNetRoIHeads(nn.Module):
         if len(bbox_heads) != len(cfg.stages):
             raise ValueError(f'SCNetRoIHeads: {len(bbox_heads)} bbox_heads for {len(cfg.stages)} stages in cfg.stages')
         self.bbox_head = nn.ModuleList(bbox_heads)
-        self.mask_head, self.feat_relay_head = mask_head, feat_relay_head
+        # a single head keeps the reference's `mask_head.` keys (SCNet, Mask R-CNN), several get `mask_head.{k}.` (CMR, HTC)
+        self.mask_head = nn.ModuleList(mask_head) if isinstance(mask_head, (list, tuple)) else mask_head
+        self.feat_relay_head = nn.ModuleList(feat_relay_head) if isinstance(feat_relay_head, (list, tuple)) else feat_relay_head
         self.semantic_head, self.glbctx_head = semantic_head, glbctx_head
+        nm, nr = len(self.mask_heads), len(self.relay_heads)
+        if cfg.mask_sample not in ('last', 'stage', 'resample'):
+            raise ValueError(f"RoIHeadsConfig.mask_sample must be 'last', 'stage' or 'resample', got {cfg.mask_sample!r}")
+        if cfg.mask_test not in ('mean', 'last'):
+            raise ValueError(f"RoIHeadsConfig.mask_test must be 'mean' or 'last', got {cfg.mask_test!r}")
+        if cfg.mask_sample != 'last' and nm != self.num_stages:
+            raise ValueError(f"SCNetRoIHeads: mask_sample={cfg.mask_sample!r} needs one mask head per stage, got {nm} for {self.num_stages}")
+        if nr and nr != nm: raise ValueError(f'SCNetRoIHeads: {nr} feat_relay_heads for {nm} mask heads')
+        if nr and (cfg.mask_sample == 'resample' or cfg.mask_info_flow):
+            raise ValueError('SCNetRoIHeads: feature relay is not defined for HTC-style re-sampled or chained mask heads')
+        if cfg.mask_info_flow and not all(isinstance(h, HTCMaskHead) for h in self.mask_heads):
+            raise ValueError('SCNetRoIHeads: mask_info_flow needs HTCMaskHead mask heads')
 
     @property
     def num_stages(self) -> int: return len(self.bbox_head)
+    @property
+    def mask_heads(self) -> list: return _as_list(self.mask_head)
+    @property
+    def relay_heads(self) -> list: return _as_list(self.feat_relay_head)
 
     @property
-    def mask_loss_weight(self) -> float:
-        w = self.cfg.mask_loss_weight
-        return sum(s.loss_weight for s in self.cfg.stages) if w is None else w
+    def mask_loss_weights(self) -> list[float]:
+        "Weight of each mask head's loss: Σ stage weights for a single head, the stage weight w_k for head k of several."
+        w, ws = self.cfg.mask_loss_weight, [s.loss_weight for s in self.cfg.stages]
+        if w is not None: return [w] * len(self.mask_heads)
+        return [sum(ws)] if len(self.mask_heads) == 1 else [ws[min(k, len(ws) - 1)] for k in range(len(self.mask_heads))]
+
+    def mask_source_stage(self, k:int) -> int:
+        "The box stage whose features and positives go with mask head k."
+        return k if self.cfg.mask_sample != 'last' else self.num_stages - 1
+
+    def mask_loss_key(self, k:int) -> str: return 'loss_mask' if len(self.mask_heads) == 1 else f'loss_mask_s{k}'
 
 # %% ../nbs/09_roi_heads.ipynb #00000011
 def _fused_roi_feats(self, feats:list[Tensor], # FPN maps P2..P6 (only the first 4 are pooled)
@@ -134,11 +171,19 @@ def _box_forward(self, stage:int, # cascade stage index (−1: the last)
 
 def _mask_forward(self, feats:list[Tensor], rois:Tensor, # (N, 5)
                  semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
-                 relay_feat:Tensor|None=None, # (N, C, 14, 14) relayed box feature, or None
-                ) -> Tensor: # (N, K, 28, 28) mask logits
-    "Fused 14×14 RoI features (plus the relayed box feature) through the mask head."
+                 relay_feats:list|None=None, # per requested head: (N, C, 14, 14) relayed box feature or None
+                 heads:list[int]|None=None, # mask heads to run (default all)
+                ) -> list[Tensor]: # per requested head (N, K, 28, 28) mask logits
+    "Fused 14×14 RoI features (plus each head's relayed box feature) through the requested mask heads."
+    heads = list(range(len(self.mask_heads))) if heads is None else list(heads)
+    relay_feats = relay_feats if relay_feats is not None else [None] * len(heads)
     x = self._fused_roi_feats(feats, rois, self.cfg.mask_roi_size, semantic_feat, glbctx_feat)
-    return self.mask_head(x if relay_feat is None else x + relay_feat)
+    if self.cfg.mask_info_flow:
+        # HTC: the chain 0..k on the same RoIs; the earlier heads' logits are computed and dropped as in the reference
+        out, f = {}, None
+        for k in range(max(heads) + 1): out[k], f = self.mask_heads[k](x, f)
+        return [out[k] for k in heads]
+    return [self.mask_heads[k](x if r is None else x + r) for k, r in zip(heads, relay_feats)]
 
 def _context(self, feats:list[Tensor], # FPN maps P2..P6
            ) -> tuple: # semantic_pred, semantic_feat, glbctx_pred, glbctx_feat (each None without its head)
@@ -162,41 +207,64 @@ def _sample_stage(self, stage:int, proposals_per_image:list[Tensor], # (N_i, 4) 
     return [sample_image(p, t['gt_boxes'], t['gt_labels'], self.cfg.stages[stage], generator)
             for p, t in zip(proposals_per_image, targets)]
 
+def _pick(samples:list|None, k:int): return samples[k] if samples is not None and samples[k] is not None else None
+
 def _loss_cascade(self, feats:list[Tensor], proposals_per_image:list[Tensor], targets:list[dict],
                   semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
                   generator:torch.Generator|None=None,
                   samples:list|None=None, # optional per stage: list of SampledRoIs per image to use instead of sampling
+                  mask_samples:list|None=None, # optional per stage: the mask branch's re-sample (mask_sample='resample')
                  ) -> tuple[dict, list[SampledRoIs], Tensor]: # weighted losses, last stage's samples, its shared feats
-    "The box stages of training: sample, box loss, refine, three times."
+    "The box stages of training: sample, box loss, refine; per-stage mask heads (CMR, HTC) train inside the loop."
+    c = self.cfg
     losses, img_shapes = {}, [t['img_shape'] for t in targets]
-    for k, sc in enumerate(self.cfg.stages):
-        smp = samples[k] if samples is not None and samples[k] is not None else \
-              self.sample_stage(k, proposals_per_image, targets, generator)
+    for k, sc in enumerate(c.stages):
+        smp = _pick(samples, k) or self.sample_stage(k, proposals_per_image, targets, generator)
         cls, deltas, shared = self.box_forward(k, feats, _rois([s.boxes for s in smp]), semantic_feat, glbctx_feat)
         num_classes = cls.shape[1] - 1
-        l = cascade_stage_loss(cls, deltas, stage_targets(smp, num_classes, sc.stds))
+        tg = stage_targets(smp, num_classes, sc.stds)
+        l = cascade_stage_loss(cls, deltas, tg, c.bbox_loss_beta)
         losses[f'loss_cls_s{k}'] = l['loss_cls'] * sc.loss_weight
         losses[f'loss_bbox_s{k}'] = l['loss_bbox'] * sc.loss_weight
-        if k < self.num_stages - 1: proposals_per_image = refine_samples(smp, deltas, sc.stds, img_shapes)
+        # Cascade Mask R-CNN: head k on the boxes that went into stage k (the box branch's own sample)
+        if c.mask_sample == 'stage': losses.update(self.loss_mask_branch(feats, smp, shared, targets, semantic_feat, glbctx_feat, [k]))
+        last = k == self.num_stages - 1
+        if not last or c.mask_sample == 'resample':
+            # class-specific deltas: a positive's GT class, a negative's best foreground class (the reference's rule)
+            lab = torch.where(tg['labels'] == num_classes, cls[:, :-1].argmax(1), tg['labels'])
+            refined = refine_samples(smp, pick_class_deltas(deltas, lab).detach(), sc.stds, img_shapes)
+        if c.mask_sample == 'resample':
+            # HTC: re-assign and re-sample the regressed boxes with this stage's own assigner, for the mask branch only
+            msmp = _pick(mask_samples, k) or self.sample_stage(k, refined, targets, generator)
+            losses.update(self.loss_mask_branch(feats, msmp, None, targets, semantic_feat, glbctx_feat, [k]))
+        if not last: proposals_per_image = refined
     return losses, smp, shared
 
 SCNetRoIHeads.sample_stage, SCNetRoIHeads.loss_cascade = _sample_stage, _loss_cascade
 
 # %% ../nbs/09_roi_heads.ipynb #00000017
-def _loss_mask_branch(self, feats:list[Tensor], samples:list[SampledRoIs], # last stage, one per image
-                      shared:Tensor, # (sum n_i, D) last stage's shared box features of all sampled RoIs
+def _loss_mask_branch(self, feats:list[Tensor], samples:list[SampledRoIs], # one per image
+                      shared:Tensor|None, # (sum n_i, D) shared box features of all these sampled RoIs (for the relay)
                       targets:list[dict], # per image: 'gt_masks' (G, h, w)
                       semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
-                     ) -> Tensor: # weighted loss_mask
-    "Mask loss on the last stage's positive RoIs, with the relayed box feature."
+                      heads:list[int]|None=None, # mask heads to train on these samples (default all)
+                     ) -> dict: # weighted mask loss per head: loss_mask (one head) or loss_mask_s{k}
+    "Mask losses on the samples' positive RoIs, with the relayed box feature."
+    heads = list(range(len(self.mask_heads))) if heads is None else list(heads)
     pos_boxes = [s.boxes[:s.num_pos] for s in samples]
-    relay = None
-    if self.feat_relay_head is not None:
-        relay = self.feat_relay_head(slice_pos_feats(shared, [len(s.boxes) for s in samples], [s.num_pos for s in samples]))
-    logits = self.mask_forward(feats, _rois(pos_boxes), semantic_feat, glbctx_feat, relay)
-    tgt = mask_targets(pos_boxes, [s.pos_assigned_gt_inds for s in samples], [t['gt_masks'] for t in targets],
-                       self.cfg.mask_size)
-    return mask_loss(logits, torch.cat([s.pos_gt_labels for s in samples]), tgt.to(logits)) * self.mask_loss_weight
+    relays = None
+    if self.relay_heads:
+        pos = slice_pos_feats(shared, [len(s.boxes) for s in samples], [s.num_pos for s in samples])
+        relays = [self.relay_heads[k](pos) for k in heads]
+    logits = self.mask_forward(feats, _rois(pos_boxes), semantic_feat, glbctx_feat, relays, heads)
+    masks = [t['gt_masks'] for t in targets]
+    if self.cfg.pad_gt_masks:
+        # the reference pads the bitmaps to the batch input (P2 is exactly a quarter of it), which moves the clip
+        H, W = (n * self.cfg.featmap_strides[0] for n in feats[0].shape[-2:])
+        masks = [F.pad(m, (0, W - m.shape[-1], 0, H - m.shape[-2])) for m in masks]
+    tgt = mask_targets(pos_boxes, [s.pos_assigned_gt_inds for s in samples], masks, self.cfg.mask_size)
+    labels = torch.cat([s.pos_gt_labels for s in samples])
+    return {self.mask_loss_key(k): mask_loss(lg, labels, tgt.to(lg)) * self.mask_loss_weights[k] for k, lg in zip(heads, logits)}
 
 SCNetRoIHeads.loss_mask_branch = _loss_mask_branch
 
@@ -220,10 +288,15 @@ def _cascade_inference(self, feats:list[Tensor], rois:Tensor, # (N, 5) proposals
     for k, sc in enumerate(self.cfg.stages):
         cls, deltas, _ = self.box_forward(k, feats, rois, semantic_feat, glbctx_feat)
         logits.append(cls); stages.append(dict(rois=rois, cls_score=cls, bbox_pred=deltas))
-        if k < self.num_stages - 1: rois = torch.cat([rois[:, :1], _decode_clip(rois, deltas, sc.stds, img_shapes)], 1)
+        if k < self.num_stages - 1:
+            d = pick_class_deltas(deltas, cls[:, :-1].argmax(1))
+            rois = torch.cat([rois[:, :1], _decode_clip(rois, d, sc.stds, img_shapes)], 1)
     # sum / n in this order is the reference's float arithmetic
     probs = F.softmax(sum(logits) / float(len(logits)), dim=-1)
-    return _decode_clip(rois, deltas, self.cfg.stages[-1].stds, img_shapes), probs, stages
+    stds, n = self.cfg.stages[-1].stds, len(rois)
+    if deltas.shape[1] == 4: return _decode_clip(rois, deltas, stds, img_shapes), probs, stages
+    K = deltas.shape[1] // 4
+    return _decode_clip(rois.repeat_interleave(K, 0), deltas.reshape(-1, 4), stds, img_shapes).view(n, K, 4), probs, stages
 
 SCNetRoIHeads.cascade_inference = _cascade_inference
 
@@ -243,12 +316,20 @@ def _predict(self, feats:list[Tensor], proposals_per_image:list[Tensor], # (N_i,
     if len(mrois) == 0:
         for d in dets: d['pred_mask_probs'] = boxes.new_zeros(0, c.mask_size, c.mask_size)
         return dets
-    relay = None
-    if self.feat_relay_head is not None:
-        relay = self.feat_relay_head(self.box_forward(-1, feats, mrois, semantic_feat, glbctx_feat)[2])
-    logits = self.mask_forward(feats, mrois, semantic_feat, glbctx_feat, relay)
+    nm = len(self.mask_heads)
+    heads = [nm - 1] if c.mask_test == 'last' else list(range(nm))
+    relays = None
+    if self.relay_heads:
+        shared = {}
+        for k in heads:
+            st = self.mask_source_stage(k)
+            if st not in shared: shared[st] = self.box_forward(st, feats, mrois, semantic_feat, glbctx_feat)[2]
+        relays = [self.relay_heads[k](shared[self.mask_source_stage(k)]) for k in heads]
+    logits = self.mask_forward(feats, mrois, semantic_feat, glbctx_feat, relays, heads)
     labels = torch.cat([d['pred_labels'] for d in dets])
-    mp = logits[torch.arange(len(labels), device=labels.device), labels].sigmoid()
+    idx = torch.arange(len(labels), device=labels.device)
+    probs = [lg[idx, labels].sigmoid() for lg in logits]
+    mp = probs[0] if len(probs) == 1 else torch.stack(probs).mean(0)
     for d, m in zip(dets, mp.split([len(d['pred_labels']) for d in dets])): d['pred_mask_probs'] = m
     return dets
 
@@ -260,7 +341,8 @@ def _loss(self, feats:list[Tensor], # FPN maps P2..P6
           targets:list[dict], # per image: gt_boxes, gt_labels, gt_masks, img_shape (+ gt_semantic with a semantic head)
           generator:torch.Generator|None=None, # the samplers' random stream
           samples:list|None=None, # optional per stage: injected SampledRoIs per image (parity tests)
-         ) -> dict: # weighted losses: loss_semantic, loss_glbctx, loss_cls_s{k}, loss_bbox_s{k}, loss_mask
+          mask_samples:list|None=None, # optional per stage: injected mask-branch re-samples (mask_sample='resample')
+         ) -> dict: # weighted losses: loss_semantic, loss_glbctx, loss_cls_s{k}, loss_bbox_s{k}, loss_mask or loss_mask_s{k}
     "All RoI-head losses of one training batch."
     sp, sf, gp, gf = self.context(feats)
     losses = {}
@@ -273,11 +355,12 @@ def _loss(self, feats:list[Tensor], # FPN maps P2..P6
         gt_sem = torch.stack([F.pad(t['gt_semantic'], (0, w - t['gt_semantic'].shape[-1], 0, h - t['gt_semantic'].shape[-2]),
                                     value=c.ignore_index) for t in targets]).long()
         losses['loss_semantic'] = semantic_loss(sp, gt_sem, self.cfg.semantic_loss_mean, c.loss_weight, c.ignore_index)
-    if self.glbctx_head is not None:
+    if self.glbctx_head is not None and self.glbctx_head.cfg.loss_weight != 0:  # λ = 0: context fused, no loss term
         losses['loss_glbctx'] = glbctx_loss(gp, [t['gt_labels'] for t in targets], self.glbctx_head.cfg.loss_weight)
-    box_losses, smp, shared = self.loss_cascade(feats, proposals_per_image, targets, sf, gf, generator, samples)
+    box_losses, smp, shared = self.loss_cascade(feats, proposals_per_image, targets, sf, gf, generator, samples, mask_samples)
     losses.update(box_losses)
-    losses['loss_mask'] = self.loss_mask_branch(feats, smp, shared, targets, sf, gf)
+    # sample consistency (SCNet, naive SC) and Mask R-CNN: every mask head on the last stage's positives
+    if self.cfg.mask_sample == 'last': losses.update(self.loss_mask_branch(feats, smp, shared, targets, sf, gf))
     return losses
 
 def _forward(self, feats:list[Tensor], proposals_per_image:list[Tensor], targets:list[dict], # meta always, GT in training
