@@ -41,7 +41,7 @@ class ShapesConfig:
     distractors:tuple=(1, 4) # clutter shapes per image (semantic 255, never annotated)
     min_visible:float=0.35 # objects less visible than this share are removed from the scene
     seed:int=0 # one seed for everything
-    version:int=1 # bump when the generator's drawing changes
+    version:int=3 # bump when the generator's drawing changes (an old set is then regenerated)
 
     def __post_init__(self):
         if not 0 < self.min_size <= self.max_size:
@@ -117,7 +117,15 @@ def texture(rng:np.random.Generator, h:int, w:int, x0:int=0, y0:int=0, kind:int|
         th = rng.uniform(0, 2*np.pi); t = (xx*np.cos(th) + yy*np.sin(th)); t = (t - t.min()) / (np.ptp(t) + 1e-6)
     return (c1*(1 - t[..., None]) + c2*t[..., None]).astype(np.float32)
 
-# %% ../nbs/01a_shapes.ipynb #00000014
+# %% ../nbs/01a_shapes.ipynb #00000012
+def _paint(img:np.ndarray, m:np.ndarray, rng):
+    "Fill mask `m` of `img` with a fresh texture, computed only over the mask's bounding box (speed)."
+    rows = np.flatnonzero(m.any(1))
+    if rows.size == 0: return
+    cols = np.flatnonzero(m.any(0)); y0, y1, x0, x1 = rows[0], rows[-1] + 1, cols[0], cols[-1] + 1
+    sub = m[y0:y1, x0:x1]; img[y0:y1, x0:x1][sub] = texture(rng, y1 - y0, x1 - x0, x0, y0)[sub]
+
+# %% ../nbs/01a_shapes.ipynb #00000015
 CAT_NAMES = [c['name'] for c in CATEGORIES]
 
 def _sample_objects(cfg:ShapesConfig, rng, h, w):
@@ -149,7 +157,7 @@ def _visible(masks):
         vis[i] = masks[i] & ~above; above = above | masks[i]
     return vis
 
-# %% ../nbs/01a_shapes.ipynb #00000016
+# %% ../nbs/01a_shapes.ipynb #00000017
 def _rle_json(m:np.ndarray, compressed:bool):
     "COCO RLE of a bool mask: compressed (counts str) or uncompressed (counts list) as COCO's crowd annotations."
     if compressed:
@@ -165,7 +173,7 @@ def _ann(mask, seg, cat_id, crowd=0):
     return dict(category_id=cat_id, segmentation=seg, area=int(mask_utils.area(rle)),
                 bbox=[float(v) for v in mask_utils.toBbox(rle)], iscrowd=crowd)
 
-# %% ../nbs/01a_shapes.ipynb #00000018
+# %% ../nbs/01a_shapes.ipynb #00000019
 def render_scene(cfg:ShapesConfig, # generator settings
                  split:str, idx:int, # which image: the per-image seed is (seed, split, idx)
                 ):
@@ -187,7 +195,7 @@ def render_scene(cfg:ShapesConfig, # generator settings
             loc = np.stack([rr*np.cos(t), rr*np.sin(t)], 1)
         else: loc = np.array([[-1, -0.08], [1, -0.08], [1, 0.08], [-1, 0.08]])
         m = raster(place(loc, rng.uniform(0, w), rng.uniform(0, h), r, rng.uniform(0, 2*np.pi)), h, w)
-        img[m] = texture(rng, h, w)[m]; sem[m] = IGNORE
+        _paint(img, m, rng); sem[m] = IGNORE
     anns, layers = [], []
     if rng.random() < cfg.p_crowd:  # a crowd of tiny same-class objects, one iscrowd region
         k = int(rng.integers(len(CATEGORIES))); cx, cy = rng.uniform(0.2*w, 0.8*w), rng.uniform(0.2*h, 0.8*h)
@@ -198,15 +206,15 @@ def render_scene(cfg:ShapesConfig, # generator settings
             crowd |= _full_mask(o, h, w)
         layers.append(('crowd', k, crowd, None))
     for o in _sample_objects(cfg, rng, h, w): layers.append(('obj', o[0], _full_mask(o, h, w), o))
-    # take out objects that end up mostly hidden; removing one only uncovers others, so repeat until stable
+    # take out objects that end up mostly hidden (or cut by the border to a sliver under (min_size/4)^2 px);
+    # removing one only uncovers others, so repeat until stable
     while True:
         vis = _visible([l[2] for l in layers])
-        bad = [i for i, (l, v) in enumerate(zip(layers, vis)) if l[0] == 'obj' and v.sum() < max(cfg.min_visible*l[2].sum(), 4)]
+        bad = [i for i, (l, v) in enumerate(zip(layers, vis)) if l[0] == 'obj' and v.sum() < max(cfg.min_visible*l[2].sum(), (cfg.min_size/4)**2, 4)]
         if not bad: break
         layers.pop(bad[0])
     for (kind, k, full, o), v in zip(layers, vis):
-        cid = CATEGORIES[k]['id']; tex = texture(rng, h, w)
-        img[full] = tex[full]; sem[v] = cid - 1
+        cid = CATEGORIES[k]['id']; _paint(img, full, rng); sem[v] = cid - 1
         if kind == 'crowd':
             if v.any(): anns.append(_ann(v, _rle_json(v, compressed=False), cid, crowd=1))
             continue
@@ -220,7 +228,7 @@ def render_scene(cfg:ShapesConfig, # generator settings
     img = np.asarray(img, np.float32) + rng.normal(0, rng.uniform(0, 8), (h, w, 3))
     return np.clip(img + 0.5, 0, 255).astype(np.uint8), sem, anns
 
-# %% ../nbs/01a_shapes.ipynb #0000001b
+# %% ../nbs/01a_shapes.ipynb #0000001c
 def _save(arr, path, **kw):
     buf = io.BytesIO(); Image.fromarray(arr).save(buf, **kw); path.write_bytes(buf.getvalue())
 
@@ -236,7 +244,7 @@ def write_image(cfg:ShapesConfig, root:Path, split:str, idx:int) -> tuple[dict, 
 
 def _work(args): return write_image(*args)
 
-# %% ../nbs/01a_shapes.ipynb #0000001c
+# %% ../nbs/01a_shapes.ipynb #0000001d
 def _coco_json(cfg, records, split):
     images, anns = [], []
     for rec, a in records:
@@ -277,13 +285,13 @@ def make_shapes(root:str|Path='data/shapes', # output folder
     if verbose: print(f'{root}: {cfg.n_train} train + {cfg.n_val} val images in {time.time() - t0:.1f}s')
     return root
 
-# %% ../nbs/01a_shapes.ipynb #00000020
+# %% ../nbs/01a_shapes.ipynb #00000021
 def tree_hashes(root:str|Path) -> dict:
     "sha1 of every file under `root` (relative path -> hex digest)."
     root = Path(root)
     return {str(p.relative_to(root)): hashlib.sha1(p.read_bytes()).hexdigest() for p in sorted(root.rglob('*')) if p.is_file()}
 
-# %% ../nbs/01a_shapes.ipynb #0000002a
+# %% ../nbs/01a_shapes.ipynb #0000002b
 def shapes_stats(ann_file:str|Path) -> dict:
     "Per-class counts, COCO small/medium/large shares, objects per image and empty images of a COCO json."
     d = json.loads(Path(ann_file).read_text()); names = {c['id']: c['name'] for c in d['categories']}
@@ -296,7 +304,7 @@ def shapes_stats(ann_file:str|Path) -> dict:
                 large=float((area >= 96**2).mean()), objects_per_image=float(per_img.mean()),
                 empty_images=int((per_img == 0).sum()), median_sqrt_area=float(np.median(np.sqrt(area))))
 
-# %% ../nbs/01a_shapes.ipynb #0000002e
+# %% ../nbs/01a_shapes.ipynb #0000002f
 def main(argv:list[str]|None=None) -> int:
     "`scnet make-shapes`: generate the synthetic shapes dataset."
     p = argparse.ArgumentParser(prog='scnet make-shapes', description='generate the synthetic COCO-format shapes dataset')
