@@ -76,6 +76,7 @@ def seg_to_mask(seg, # COCO `segmentation`: polygons, or RLE with list or string
     elif isinstance(seg, dict) and 'counts' in seg and 'size' in seg:
         if list(seg['size']) != [h, w]: raise ValueError(f'{where}: RLE size {seg["size"]} != image size {[h, w]}')
         c = seg['counts']
+        if isinstance(c, list) and sum(c) != h * w: raise ValueError(f'{where}: RLE counts sum to {sum(c)}, not h*w = {h * w}')
         rle = mask_utils.frPyObjects(seg, h, w) if isinstance(c, list) else {'size': [h, w], 'counts': c.encode() if isinstance(c, str) else c}
     else: raise ValueError(f'{where}: expected polygons (list) or RLE (dict with size and counts), got {type(seg).__name__}')
     return mask_utils.decode(rle)
