@@ -244,8 +244,9 @@ def train_outputs(model:SCNet, trn:dict, inf:dict) -> dict:
     model.train()
     hw, targets, r = tuple(inf['img_shape']), train_targets(trn, inf), trn['rpn']
     out = {}
+    model.zero_grad(set_to_none=True)
+    feats = model.features(inf['inputs'])   # one forward: the pieces below see it detached, the losses with grad
     with torch.no_grad():
-        feats = model.features(inf['inputs'])
         anchors = torch.cat(model.rpn.anchors(feats))
         t = rpn_targets(anchors, trn['gt_bboxes'], hw, model.rpn.cfg, samples=(r['pos_inds'], r['neg_inds']))
         out['rpn'] = dict(anchors=anchors, inside_flags=t['inside'], assigned_gt_inds=t['assigned_gt_inds'],
@@ -256,8 +257,7 @@ def train_outputs(model:SCNet, trn:dict, inf:dict) -> dict:
         out['rpn_proposals'], out['rpn_proposal_scores'] = matched(pb, idx), matched(ps, idx)
         ctx = model.roi_heads.context(feats)
         out['rcnn'], out['mask'] = _rcnn_outputs(model, feats, trn, (ctx[1], ctx[3]), hw)
-    model.zero_grad(set_to_none=True)
-    losses = model.losses(model.features(inf['inputs']), targets, rpn_samples=[(r['pos_inds'], r['neg_inds'])],
+    losses = model.losses(feats, targets, rpn_samples=[(r['pos_inds'], r['neg_inds'])],
                           roi_samples=[[recorded_samples(x)] for x in trn['rcnn']])
     total = sum(losses.values())
     total.backward()
