@@ -11,6 +11,9 @@ __all__ = ['COMMANDS', 'env_main', 'main']
 
 # %% ../nbs/99_cli.ipynb #00000005
 COMMANDS = { # name: (module, function taking argv, help)
+    'make-shapes': ('scnet.shapes', 'main', 'generate the synthetic COCO-format shapes dataset under data/shapes'),
+    'convert-mmdet': ('scnet.convert', 'main', 'turn an MMDetection SCNet checkpoint into this library\'s state dict'),
+    'parity': ('scnet.parity', 'main', 'compare the model with a reference fixture folder, output by output'),
     'env': ('scnet.cli', 'env_main', 'print the versions, CPU and GPU this installation sees, as JSON'),
 }
 
