@@ -4,7 +4,7 @@
 
 # %% ../nbs/10_model.ipynb #00000002
 from __future__ import annotations
-import dataclasses
+import dataclasses, time
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -22,7 +22,7 @@ from .roi_heads import RoIHeadsConfig, SCNetRoIHeads
 
 # %% auto #0
 __all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'default_meta', 'build_model', 'scnet_r50', 'scnet_r101',
-           'scnet_x101_64x4d', 'scnet_demo', 'toy_batch', 'time_inference']
+           'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
 
 # %% ../nbs/10_model.ipynb #00000005
 @dataclass
@@ -165,7 +165,18 @@ def scnet_demo(num_classes:int=8, num_semantic_classes:int|None=12, from_scratch
                        fpn=FPNConfig(norm=gn), mask_head=SCNetMaskHeadConfig(norm=gn),
                        semantic=SemanticHeadConfig(norm=gn), glbctx=GlobalContextHeadConfig(norm=gn))
 
-# %% ../nbs/10_model.ipynb #0000001a
+# %% ../nbs/10_model.ipynb #00000016
+def config_from_dict(d:dict # `dataclasses.asdict(SCNetConfig(...))`, e.g. read back from JSON
+                    ) -> SCNetConfig:
+    "An `SCNetConfig` from plain data; unknown keys raise."
+    from scnet.core import from_dict
+    from scnet.roi_heads import StageConfig
+    cfg = from_dict(SCNetConfig, d)
+    cfg.roi_heads.stages = [s if isinstance(s, StageConfig) else from_dict(StageConfig, s, f'config.roi_heads.stages[{i}]')
+                            for i, s in enumerate(cfg.roi_heads.stages)]
+    return cfg
+
+# %% ../nbs/10_model.ipynb #0000001d
 def toy_batch(n_img:int=2, h:int=96, w:int=128, num_classes:int=8, with_semantic:bool=True,
               seed:int=0) -> tuple[Tensor, list[dict]]:
     "A random batch following the data contract: image 0 has two boxes with masks, the others none."
@@ -182,7 +193,7 @@ def toy_batch(n_img:int=2, h:int=96, w:int=128, num_classes:int=8, with_semantic
         tg.append(t)
     return imgs, tg
 
-# %% ../nbs/10_model.ipynb #00000021
+# %% ../nbs/10_model.ipynb #00000024
 def time_inference(model:nn.Module, h:int, w:int, runs:int=3, warmup:int=1) -> list[float]:
     "Wall-clock seconds of `runs` eval-mode forwards of one random (h, w) image (after `warmup` runs)."
     model.eval()
