@@ -22,7 +22,7 @@ from .roi_heads import StageConfig, RoIHeadsConfig, SCNetRoIHeads, scnet_stages
 __all__ = ['PAPER_ROWS', 'HeadsConfig', 'build_roi_heads', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages', 'cascade_mask_rcnn',
            'htc', 'scnet_heads', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc', 't1_scnet', 't2_baseline', 't2_sc',
            't2_fr', 't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn', 't4_mask_rcnn_fr', 't4_cmr',
-           't4_cmr_fr', 't5_no_glbctx', 't5_glbctx']
+           't4_cmr_fr', 't5_no_glbctx', 't5_glbctx', 'apply_mmdet_switches']
 
 # %% ../nbs/13_baselines.ipynb #00000005
 @dataclass
@@ -162,3 +162,43 @@ PAPER_ROWS = [
     ('table4', 'Cascade Mask R-CNN', t4_cmr), ('table4', 'Cascade Mask R-CNN + FR', t4_cmr_fr),
     ('table5', 'none', t5_no_glbctx),
     *[('table5', str(l), (lambda l: lambda **s: t5_glbctx(float(l), **s))(l)) for l in (0, 1, 2, 3, 5)]]
+
+# %% ../nbs/13_baselines.ipynb #00000020
+def apply_mmdet_switches(cfg, # HeadsConfig, or the model's SCNetConfig (same field names)
+                         model:dict, # the reference's `model` config as plain data
+                         generator:str='', # who made it; 'MMDetection 3…' picks the 3.3.0 rules (HTC's last-head masks, semantic mean)
+                        ):
+    "`cfg` with the method switches of a reference Mask R-CNN, Cascade Mask R-CNN, HTC or SCNet config."
+    import re
+    t, r = model.get('type'), model.get('roi_head') or {}
+    three = bool(re.search(r'MMDetection\s*3', generator))
+    kinds = {'MaskRCNN': 'StandardRoIHead', 'CascadeRCNN': 'CascadeRoIHead', 'HybridTaskCascade': 'HybridTaskCascadeRoIHead',
+             'SCNet': 'SCNetRoIHead'}
+    if t not in kinds or r.get('type') != kinds[t]:
+        raise ValueError(f"mmdet config: model type {t!r} with roi_head {r.get('type')!r} is not one of {kinds}")
+    bh = r['bbox_head'] if isinstance(r['bbox_head'], dict) else r['bbox_head'][0]
+    mh = r['mask_head'] if isinstance(r['mask_head'], dict) else r['mask_head'][0]
+    n = 1 if t == 'MaskRCNN' else r['num_stages']
+    sem, glb = r.get('semantic_head'), r.get('glbctx_head')
+    lq = [a['assigner'].get('match_low_quality', True) for a in (model['train_cfg']['rcnn'] if n > 1 else [model['train_cfg']['rcnn']])]
+    roi = replace(cfg.roi_heads,
+                  stages=[replace(s, match_low_quality=q) for s, q in zip(cfg.roi_heads.stages, lq)],
+                  mask_sample={'MaskRCNN': 'last', 'CascadeRCNN': 'stage', 'SCNet': 'last',
+                               'HybridTaskCascade': 'resample' if r.get('interleaved', True) else 'stage'}[t],
+                  mask_info_flow=t == 'HybridTaskCascade' and r.get('mask_info_flow', True),
+                  mask_test='last' if t == 'HybridTaskCascade' and three else 'mean',
+                  pad_gt_masks=bool((model.get('data_preprocessor') or {}).get('pad_mask', False)),
+                  bbox_loss_beta=0. if bh['loss_bbox']['type'] == 'L1Loss' else bh['loss_bbox'].get('beta', 1.),
+                  score_thr=model['test_cfg']['rcnn']['score_thr'],
+                  semantic_loss_mean='all' if three else 'valid')
+    scnet_mask = SCNetMaskHeadConfig(num_blocks=mh['num_convs'] // 2, num_classes=cfg.num_classes, channels=cfg.channels)
+    fcn_mask = FCNMaskHeadConfig(num_convs=mh['num_convs'], num_classes=cfg.num_classes, channels=cfg.channels)
+    return replace(cfg, roi_heads=roi, num_mask_heads=1 if t in ('MaskRCNN', 'SCNet') else n,
+                   with_relay='feat_relay_head' in r, with_glbctx=glb is not None,
+                   num_semantic_classes=sem['num_classes'] if sem else None,
+                   # without a branch the (unused) setting follows the method's own head, as in the presets
+                   semantic=replace(cfg.semantic, conv_to_res=bool(sem.get('conv_to_res', False)) if sem else
+                                    t not in ('CascadeRCNN', 'HybridTaskCascade')),
+                   glbctx=replace(cfg.glbctx, loss_weight=glb.get('loss_weight', 1.)) if glb else cfg.glbctx,
+                   bbox_head=replace(cfg.bbox_head, reg_class_agnostic=bh.get('reg_class_agnostic', False)),
+                   mask_head=scnet_mask if t == 'SCNet' else fcn_mask)
