@@ -93,13 +93,13 @@ def batched_nms(boxes:Tensor, # (N, 4)
                ) -> Tensor: # kept indices, by decreasing score
     "mmcv's `batched_nms`: NMS within each group of `idxs`."
     if boxes.numel() == 0: return idxs.new_zeros(0)
-    if len(boxes) < split_thr:
-        offsets = idxs.to(boxes) * (boxes.max() + 1)
-        return nms(boxes + offsets[:, None], scores, iou_thr)
+    # the reference shifts the boxes in both branches, so IoUs round the same way in both
+    shifted = boxes + (idxs.to(boxes) * (boxes.max() + 1))[:, None]
+    if len(boxes) < split_thr: return nms(shifted, scores, iou_thr)
     keep = torch.zeros_like(scores, dtype=torch.bool)
     for g in idxs.unique():
         m = (idxs == g).nonzero().view(-1)
-        keep[m[nms(boxes[m], scores[m], iou_thr)]] = True
+        keep[m[nms(shifted[m], scores[m], iou_thr)]] = True
     keep = keep.nonzero().view(-1)
     return keep[scores[keep].argsort(descending=True)]
 
