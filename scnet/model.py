@@ -15,14 +15,14 @@ from torch import Tensor, nn
 from .backbone import BackboneConfig, FPNConfig, ResNet, FPN
 from .rpn import RPNConfig, RPN
 from .box_head import BBoxHeadConfig, SCNetBBoxHead
-from .mask_head import SCNetMaskHeadConfig, SCNetMaskHead, paste_masks
+from .mask_head import SCNetMaskHeadConfig, SCNetMaskHead, FCNMaskHeadConfig, FCNMaskHead, HTCMaskHead, paste_masks
 from .relay import FeatureRelayConfig, FeatureRelayHead
 from .context import SemanticHeadConfig, SemanticHead, GlobalContextHeadConfig, GlobalContextHead
 from .roi_heads import RoIHeadsConfig, SCNetRoIHeads
 
 # %% auto #0
-__all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'default_meta', 'build_model', 'scnet_r50', 'scnet_r101',
-           'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
+__all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'default_meta', 'build_roi_heads', 'build_model', 'scnet_r50',
+           'scnet_r101', 'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
 
 # %% ../nbs/10_model.ipynb #00000005
 @dataclass
@@ -33,12 +33,14 @@ class SCNetConfig:
     channels:int=256 # FPN width, shared by every head
     fc_out_channels:int=1024 # box-head fc width (also the relay's input)
     with_glbctx:bool=True # SCNet's global-context branch
+    with_relay:bool=True # SCNet's feature relay (one relay per mask head)
+    num_mask_heads:int=1 # 1 (SCNet, Mask R-CNN), or one per stage (Cascade Mask R-CNN, HTC, naive SC)
     backbone:BackboneConfig=field(default_factory=BackboneConfig)
     fpn:FPNConfig=field(default_factory=FPNConfig)
     rpn:RPNConfig=field(default_factory=RPNConfig)
     roi_heads:RoIHeadsConfig=field(default_factory=RoIHeadsConfig)
     bbox_head:BBoxHeadConfig=field(default_factory=BBoxHeadConfig)
-    mask_head:SCNetMaskHeadConfig=field(default_factory=SCNetMaskHeadConfig)
+    mask_head:SCNetMaskHeadConfig|FCNMaskHeadConfig=field(default_factory=SCNetMaskHeadConfig) # FCN: the baselines' heads (HTC's with mask_info_flow)
     relay:FeatureRelayConfig=field(default_factory=FeatureRelayConfig)
     semantic:SemanticHeadConfig=field(default_factory=SemanticHeadConfig)
     glbctx:GlobalContextHeadConfig=field(default_factory=GlobalContextHeadConfig)
@@ -84,11 +86,13 @@ class SCNet(nn.Module):
 
 # %% ../nbs/10_model.ipynb #0000000c
 def _losses(self, feats:list[Tensor], targets:list[dict], generator:torch.Generator|None=None,
-            rpn_samples:list|None=None, roi_samples:list|None=None) -> dict:
+            rpn_samples:list|None=None, roi_samples:list|None=None,
+            mask_samples:list|None=None, # per stage: the mask branch's own re-sample (HTC's interleaved execution)
+           ) -> dict:
     "Every weighted training loss of one batch."
     sizes = [tuple(t['img_shape']) for t in targets]
     props, _, losses = self.rpn(feats, sizes, [t['gt_boxes'] for t in targets], generator, rpn_samples)
-    losses.update(self.roi_heads.loss(feats, props, targets, generator, roi_samples))
+    losses.update(self.roi_heads.loss(feats, props, targets, generator, roi_samples, mask_samples))
     return losses
 
 SCNet.losses = _losses
@@ -125,19 +129,32 @@ def _predict(self, feats:list[Tensor], targets:list[dict]) -> list[dict]:
 SCNet.predict = _predict
 
 # %% ../nbs/10_model.ipynb #00000012
-def build_model(cfg:SCNetConfig=SCNetConfig()) -> SCNet:
-    "An SCNet with every part built from `cfg` (random init, or the backbone's `pretrained` file)."
-    K, S, ch, fc = cfg.num_classes, cfg.num_semantic_classes, cfg.channels, cfg.fc_out_channels
-    backbone = ResNet(cfg.backbone)
-    neck = FPN(sized(cfg.fpn, 'fpn', in_channels=tuple(backbone.out_channels), out_channels=ch))
-    rpn = RPN(sized(cfg.rpn, 'rpn', in_channels=ch, feat_channels=ch))
+def build_roi_heads(cfg:SCNetConfig) -> SCNetRoIHeads:
+    "The RoI heads of any method `cfg` describes (SCNet, its ablations, Mask R-CNN, Cascade Mask R-CNN, HTC)."
+    K, S, ch, fc, n = cfg.num_classes, cfg.num_semantic_classes, cfg.channels, cfg.fc_out_channels, cfg.num_mask_heads
     bbox = [SCNetBBoxHead(sized(cfg.bbox_head, 'bbox_head', num_classes=K, in_channels=ch, fc_out_channels=fc))
             for _ in cfg.roi_heads.stages]
-    mask = SCNetMaskHead(sized(cfg.mask_head, 'mask_head', num_classes=K, channels=ch))
-    relay = FeatureRelayHead(sized(cfg.relay, 'relay', in_channels=fc, channels=ch))
+    mh = cfg.mask_head
+    if isinstance(mh, SCNetMaskHeadConfig): masks = [SCNetMaskHead(sized(mh, 'mask_head', num_classes=K, channels=ch)) for _ in range(n)]
+    elif not isinstance(mh, FCNMaskHeadConfig):
+        raise ValueError(f'SCNetConfig.mask_head: expected SCNetMaskHeadConfig or FCNMaskHeadConfig, got {type(mh).__name__}')
+    elif cfg.roi_heads.mask_info_flow:  # HTC: the first head has nothing to receive
+        masks = [HTCMaskHead(dataclasses.replace(sized(mh, 'mask_head', num_classes=K, channels=ch), with_conv_res=k > 0))
+                 for k in range(n)]
+    else: masks = [FCNMaskHead(sized(mh, 'mask_head', num_classes=K, channels=ch)) for _ in range(n)]
+    relays = [FeatureRelayHead(sized(cfg.relay, 'relay', in_channels=fc, channels=ch)) for _ in range(n)] if cfg.with_relay else []
     sem = SemanticHead(sized(cfg.semantic, 'semantic', num_classes=S, channels=ch)) if S is not None else None
     glb = GlobalContextHead(sized(cfg.glbctx, 'glbctx', num_classes=K, channels=ch)) if cfg.with_glbctx else None
-    return SCNet(backbone, neck, rpn, SCNetRoIHeads(bbox, mask, relay, sem, glb, cfg.roi_heads))
+    # a single head keeps the reference's `mask_head.` keys, several get `mask_head.{k}.`
+    one = lambda ms: (ms[0] if len(ms) == 1 else ms) if ms else None
+    return SCNetRoIHeads(bbox, one(masks), one(relays), sem, glb, cfg.roi_heads)
+
+def build_model(cfg:SCNetConfig=SCNetConfig()) -> SCNet:
+    "The detector `cfg` describes, every part built (random init, or the backbone's `pretrained` file)."
+    backbone = ResNet(cfg.backbone)
+    neck = FPN(sized(cfg.fpn, 'fpn', in_channels=tuple(backbone.out_channels), out_channels=cfg.channels))
+    rpn = RPN(sized(cfg.rpn, 'rpn', in_channels=cfg.channels, feat_channels=cfg.channels))
+    return SCNet(backbone, neck, rpn, build_roi_heads(cfg))
 
 # %% ../nbs/10_model.ipynb #00000014
 def scnet_r50(num_classes:int=80, num_semantic_classes:int|None=183, pretrained:str|None=None) -> SCNetConfig:
@@ -171,6 +188,10 @@ def config_from_dict(d:dict # `dataclasses.asdict(SCNetConfig(...))`, e.g. read 
     "An `SCNetConfig` from plain data; unknown keys raise."
     from scnet.core import from_dict
     from scnet.roi_heads import StageConfig
+    d = dict(d)
+    if isinstance(d.get('mask_head'), dict):  # the union field: the FCN head is the one with `num_convs`
+        mh = d['mask_head']
+        d['mask_head'] = from_dict(FCNMaskHeadConfig if 'num_convs' in mh else SCNetMaskHeadConfig, mh, 'config.mask_head')
     cfg = from_dict(SCNetConfig, d)
     cfg.roi_heads.stages = [s if isinstance(s, StageConfig) else from_dict(StageConfig, s, f'config.roi_heads.stages[{i}]')
                             for i, s in enumerate(cfg.roi_heads.stages)]
