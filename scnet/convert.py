@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_convert.ipynb #00000002
 from __future__ import annotations
-import argparse, re, sys
+import argparse, dataclasses, re, sys
 from pathlib import Path
 
 import torch
@@ -18,6 +18,7 @@ from .relay import FeatureRelayConfig
 from .context import SemanticHeadConfig, GlobalContextHeadConfig
 from .roi_heads import StageConfig, RoIHeadsConfig
 from .model import SCNetConfig, build_model
+from .baselines import apply_mmdet_switches
 
 # %% auto #0
 __all__ = ['RENAMES', 'PRESETS', 'convert_key', 'load_mmdet_checkpoint', 'convert_mmdet', 'config_from_mmdet', 'main']
@@ -119,17 +120,22 @@ def _rpn_cfg(m:dict) -> RPNConfig:
                      pos_iou_thr=a['pos_iou_thr'], neg_iou_thr=a['neg_iou_thr'], min_pos_iou=a['min_pos_iou'],
                      match_low_quality=a.get('match_low_quality', True), allowed_border=float(tr['rpn'].get('allowed_border', 0)),
                      num_samples=tr['rpn']['sampler']['num'], pos_fraction=tr['rpn']['sampler']['pos_fraction'],
-                     smooth_l1_beta=h['loss_bbox'].get('beta', 1.), loss_cls_weight=h['loss_cls'].get('loss_weight', 1.),
+                     smooth_l1_beta=0. if h['loss_bbox'].get('type') == 'L1Loss' else h['loss_bbox'].get('beta', 1.), loss_cls_weight=h['loss_cls'].get('loss_weight', 1.),
                      loss_bbox_weight=h['loss_bbox'].get('loss_weight', 1.))
 
 # %% ../nbs/11_convert.ipynb #00000015
+def _listed(x) -> list: return list(x) if isinstance(x, (list, tuple)) else [x]
+
 def _stages(r:dict, rcnn:list) -> list[StageConfig]:
-    out = []
-    for k, (bh, w, t) in enumerate(zip(r['bbox_head'], r['stage_loss_weights'], rcnn)):
+    out, bhs = [], _listed(r['bbox_head'])
+    for k, (bh, w, t) in enumerate(zip(bhs, r.get('stage_loss_weights', [1.] * len(bhs)), rcnn)):
         a, s = t['assigner'], t['sampler']
         _require(a['pos_iou_thr'] == a['neg_iou_thr'] == a['min_pos_iou'], f'stage {k}: an assigner ignore band')
-        _require(bh.get('reg_class_agnostic', False), f'stage {k}: class-specific box regression')
-        _require(bh['loss_bbox'].get('beta', 1.) == 1. and bh['loss_bbox'].get('type') == 'SmoothL1Loss', f'stage {k}: loss_bbox')
+        lb = bh['loss_bbox']
+        _require(lb.get('type') in ('SmoothL1Loss', 'L1Loss') and lb.get('loss_weight', 1.) == 1., f'stage {k}: loss_bbox {lb}')
+        _require((lb.get('type'), lb.get('beta', 1.)) == (bhs[0]['loss_bbox'].get('type'), bhs[0]['loss_bbox'].get('beta', 1.)),
+                 f'stage {k}: a box loss other than stage 0\'s')
+        _require(bh.get('reg_class_agnostic', False) == bhs[0].get('reg_class_agnostic', False), f'stage {k}: reg_class_agnostic')
         out.append(StageConfig(iou_thr=a['pos_iou_thr'], stds=tuple(bh['bbox_coder']['target_stds']), loss_weight=float(w),
                                num_samples=s['num'], pos_fraction=s['pos_fraction'],
                                match_low_quality=a.get('match_low_quality', True),
@@ -137,8 +143,9 @@ def _stages(r:dict, rcnn:list) -> list[StageConfig]:
     return out
 
 def _roi_cfg(m:dict) -> RoIHeadsConfig:
-    r, tr, te = m['roi_head'], _get(m, 'train_cfg.rcnn'), _get(m, 'test_cfg.rcnn')
-    _require(r['num_stages'] == len(r['bbox_head']) == len(tr), 'num_stages, bbox_head and train_cfg.rcnn of different lengths')
+    r, tr, te = m['roi_head'], _listed(_get(m, 'train_cfg.rcnn')), _get(m, 'test_cfg.rcnn')
+    _require(r.get('num_stages', 1) == len(_listed(r['bbox_head'])) == len(tr),
+             'num_stages, bbox_head and train_cfg.rcnn of different lengths')
     ex = r['bbox_roi_extractor']
     return RoIHeadsConfig(stages=_stages(r, tr), mask_size=tr[-1].get('mask_size', 28),
                           bbox_roi_size=ex['roi_layer']['output_size'], mask_roi_size=r['mask_roi_extractor']['roi_layer']['output_size'],
@@ -149,39 +156,42 @@ def _roi_cfg(m:dict) -> RoIHeadsConfig:
 
 # %% ../nbs/11_convert.ipynb #00000016
 def config_from_mmdet(model:dict, # mmdet's `model` config as plain data (config.json['model'])
-                      generator:str='', # who wrote it, e.g. 'MMDetection 3.3.0 ...': picks the semantic-loss mean
+                      generator:str='', # who wrote it, e.g. 'MMDetection 3.3.0 ...': picks the 3.3.0 rules
                      ) -> SCNetConfig:
-    "An `SCNetConfig` equal to the reference's SCNet model config."
-    _require(model.get('type') == 'SCNet' and model['roi_head'].get('type') == 'SCNetRoIHead', f"model type {model.get('type')!r}")
-    n, r = model['neck'], model['roi_head']
+    "An `SCNetConfig` equal to the reference's SCNet, Mask R-CNN, Cascade Mask R-CNN or HTC model config."
+    kinds = {'SCNet': 'SCNetRoIHead', 'MaskRCNN': 'StandardRoIHead', 'CascadeRCNN': 'CascadeRoIHead',
+             'HybridTaskCascade': 'HybridTaskCascadeRoIHead'}
+    t, r = model.get('type'), model.get('roi_head') or {}
+    _require(t in kinds and r.get('type') == kinds[t], f"model type {t!r} with roi_head {r.get('type')!r}")
+    n = model['neck']
     _require(n.get('type') == 'FPN' and not n.get('add_extra_convs', False) and n.get('start_level', 0) == 0, 'neck other than plain FPN')
-    bh, mh = r['bbox_head'][0], r['mask_head']
-    _require(all(b['num_classes'] == bh['num_classes'] and b['fc_out_channels'] == bh['fc_out_channels'] for b in r['bbox_head']),
-             'box heads of different sizes')
-    _require(mh.get('conv_to_res', False) and mh['num_convs'] % 2 == 0, 'mask head without conv_to_res')
-    sem, glb = r.get('semantic_head'), r.get('glbctx_head')
+    bhs, mhs = _listed(r['bbox_head']), _listed(r['mask_head'])
+    bh, mh = bhs[0], mhs[0]
     ch, K = n['out_channels'], bh['num_classes']
-    three = bool(re.search(r'MMDetection\s*3', generator))
-    cfg = SCNetConfig(num_classes=K, num_semantic_classes=sem['num_classes'] if sem else None, channels=ch,
-                      fc_out_channels=bh['fc_out_channels'], with_glbctx=glb is not None,
+    _require(all(b['num_classes'] == K and b['fc_out_channels'] == bh['fc_out_channels'] for b in bhs), 'box heads of different sizes')
+    _require(all(m.get('in_channels', ch) == m.get('conv_out_channels', ch) == ch and m['num_convs'] == mh['num_convs']
+                 for m in mhs), 'mask heads of other widths than the FPN, or of different depths')
+    if t == 'SCNet': _require(mh.get('conv_to_res', False) and mh['num_convs'] % 2 == 0, 'SCNet mask head without conv_to_res')
+    else: _require(not mh.get('conv_to_res', False) and not mh.get('class_agnostic', False), 'FCN mask head options')
+    sem, glb = r.get('semantic_head'), r.get('glbctx_head')
+    cfg = SCNetConfig(num_classes=K, channels=ch, fc_out_channels=bh['fc_out_channels'],
                       backbone=_backbone_cfg(model['backbone']), fpn=FPNConfig(num_outs=n['num_outs']),
                       rpn=_rpn_cfg(model), roi_heads=_roi_cfg(model),
-                      bbox_head=BBoxHeadConfig(roi_feat_size=bh['roi_feat_size']),
-                      mask_head=SCNetMaskHeadConfig(num_blocks=mh['num_convs'] // 2))
-    cfg.roi_heads.semantic_loss_mean = 'all' if three else 'valid'
+                      bbox_head=BBoxHeadConfig(roi_feat_size=bh['roi_feat_size']))
     if sem:
-        _require(sem.get('conv_to_res', False), 'semantic head without conv_to_res')
         loss = sem.get('loss_seg', {})
         cfg.semantic = SemanticHeadConfig(num_levels=sem['num_ins'], fusion_level=sem['fusion_level'], num_convs=sem['num_convs'],
+                                          conv_to_res=bool(sem.get('conv_to_res', False)),
                                           ignore_index=loss.get('ignore_index', sem.get('ignore_label', 255)),
                                           loss_weight=loss.get('loss_weight', sem.get('loss_weight', 0.2)))
     if glb:
         _require(glb.get('conv_to_res', False), 'global-context head without conv_to_res')
         cfg.glbctx = GlobalContextHeadConfig(num_blocks=glb['num_convs'] // 2, loss_weight=glb.get('loss_weight', 1.))
     if 'feat_relay_head' in r: _require(r['feat_relay_head']['in_channels'] == bh['fc_out_channels'], 'relay in_channels')
-    return cfg
+    # the method's switches: mask heads and their samples, relay, context branches, class-specific deltas, box loss
+    return apply_mmdet_switches(cfg, model, generator)
 
-# %% ../nbs/11_convert.ipynb #0000001a
+# %% ../nbs/11_convert.ipynb #0000001c
 PRESETS = ('scnet_r50', 'scnet_r101', 'scnet_x101_64x4d', 'scnet_demo')
 
 def _infer_sizes(sd:dict) -> tuple[int, int|None]:
