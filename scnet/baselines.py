@@ -17,52 +17,21 @@ from .mask_head import SCNetMaskHeadConfig, SCNetMaskHead, FCNMaskHeadConfig, FC
 from .relay import FeatureRelayConfig, FeatureRelayHead
 from .context import SemanticHeadConfig, SemanticHead, GlobalContextHeadConfig, GlobalContextHead
 from .roi_heads import StageConfig, RoIHeadsConfig, SCNetRoIHeads, scnet_stages
+from .backbone import BackboneConfig, FPNConfig
+from .model import SCNetConfig, build_roi_heads, build_model
 
 # %% auto #0
-__all__ = ['PAPER_ROWS', 'HeadsConfig', 'build_roi_heads', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages', 'cascade_mask_rcnn',
-           'htc', 'scnet_heads', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc', 't1_scnet', 't2_baseline', 't2_sc',
-           't2_fr', 't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn', 't4_mask_rcnn_fr', 't4_cmr',
-           't4_cmr_fr', 't5_no_glbctx', 't5_glbctx', 'apply_mmdet_switches']
+__all__ = ['HeadsConfig', 'PAPER_ROWS', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages', 'cascade_mask_rcnn', 'htc',
+           'scnet_heads', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc', 't1_scnet', 't2_baseline', 't2_sc', 't2_fr',
+           't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn', 't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr',
+           't5_no_glbctx', 't5_glbctx', 'mask_rcnn_r50', 'cascade_mask_rcnn_r50', 'htc_r50', 'as_demo',
+           'mask_rcnn_demo', 'cascade_mask_rcnn_demo', 'htc_demo', 'apply_mmdet_switches']
 
 # %% ../nbs/13_baselines.ipynb #00000005
-@dataclass
-class HeadsConfig:
-    "RPN and RoI-head parts and switches of one method (field names as in the model's `SCNetConfig`)."
-    num_classes:int=80 # object classes
-    num_semantic_classes:int|None=183 # None: no semantic branch
-    channels:int=256 # FPN width
-    fc_out_channels:int=1024 # box-head fc width (the relay's input)
-    with_glbctx:bool=True # SCNet's global-context branch
-    with_relay:bool=True # SCNet's feature relay (one relay per mask head)
-    num_mask_heads:int=1 # 1, or one per stage
-    rpn:RPNConfig=field(default_factory=RPNConfig)
-    roi_heads:RoIHeadsConfig=field(default_factory=RoIHeadsConfig)
-    bbox_head:BBoxHeadConfig=field(default_factory=BBoxHeadConfig)
-    mask_head:SCNetMaskHeadConfig|FCNMaskHeadConfig=field(default_factory=SCNetMaskHeadConfig)
-    relay:FeatureRelayConfig=field(default_factory=FeatureRelayConfig)
-    semantic:SemanticHeadConfig=field(default_factory=SemanticHeadConfig)
-    glbctx:GlobalContextHeadConfig=field(default_factory=GlobalContextHeadConfig)
+HeadsConfig = SCNetConfig  # one config for every method (the name the first version of this notebook used)
 
 # %% ../nbs/13_baselines.ipynb #00000007
-def build_roi_heads(cfg:HeadsConfig # or any config with the same fields (the model's SCNetConfig)
-                   ) -> SCNetRoIHeads:
-    "The RoI heads with every part `cfg` switches on, randomly initialised."
-    K, S, ch, fc, n = cfg.num_classes, cfg.num_semantic_classes, cfg.channels, cfg.fc_out_channels, cfg.num_mask_heads
-    bbox = [SCNetBBoxHead(replace(cfg.bbox_head, num_classes=K, in_channels=ch, fc_out_channels=fc)) for _ in cfg.roi_heads.stages]
-    mh = cfg.mask_head
-    if isinstance(mh, SCNetMaskHeadConfig): masks = [SCNetMaskHead(replace(mh, num_classes=K, channels=ch)) for _ in range(n)]
-    elif cfg.roi_heads.mask_info_flow:  # HTC: the first head has nothing to receive
-        masks = [HTCMaskHead(replace(mh, num_classes=K, channels=ch, with_conv_res=k > 0)) for k in range(n)]
-    elif isinstance(mh, FCNMaskHeadConfig): masks = [FCNMaskHead(replace(mh, num_classes=K, channels=ch)) for _ in range(n)]
-    else: raise ValueError(f'HeadsConfig.mask_head: expected SCNetMaskHeadConfig or FCNMaskHeadConfig, got {type(mh).__name__}')
-    relays = [FeatureRelayHead(replace(cfg.relay, in_channels=fc, channels=ch)) for _ in range(n)] if cfg.with_relay else []
-    sem = SemanticHead(replace(cfg.semantic, num_classes=S, channels=ch)) if S is not None else None
-    glb = GlobalContextHead(replace(cfg.glbctx, num_classes=K, channels=ch)) if cfg.with_glbctx else None
-    one = lambda ms: (ms[0] if len(ms) == 1 else ms) if ms else None
-    return SCNetRoIHeads(bbox, one(masks), one(relays), sem, glb, cfg.roi_heads)
-
-# %% ../nbs/13_baselines.ipynb #00000009
-def expected_loss_keys(cfg:HeadsConfig) -> set[str]:
+def expected_loss_keys(cfg:SCNetConfig) -> set[str]:
     "The loss keys a model built from `cfg` returns in training."
     keys = {'loss_rpn_cls', 'loss_rpn_bbox'}
     if cfg.num_semantic_classes is not None: keys.add('loss_semantic')
@@ -71,11 +40,11 @@ def expected_loss_keys(cfg:HeadsConfig) -> set[str]:
     keys |= {'loss_mask'} if cfg.num_mask_heads == 1 else {f'loss_mask_s{k}' for k in range(cfg.num_mask_heads)}
     return keys
 
-# %% ../nbs/13_baselines.ipynb #0000000c
-def _sizes(cfg:HeadsConfig, sizes:dict) -> HeadsConfig:
-    bad = set(sizes) - {'num_classes', 'num_semantic_classes', 'channels', 'fc_out_channels'}
+# %% ../nbs/13_baselines.ipynb #0000000a
+def _sizes(cfg:SCNetConfig, sizes:dict) -> SCNetConfig:
+    bad = set(sizes) - {'num_classes', 'num_semantic_classes', 'channels', 'fc_out_channels', 'backbone'}
     if bad: raise ValueError(f'preset: unknown size argument(s) {sorted(bad)}; use num_classes, num_semantic_classes, '
-                             f'channels, fc_out_channels')
+                             f'channels, fc_out_channels, backbone')
     return replace(cfg, **sizes)
 
 def _semantic(sizes:dict, on:bool) -> dict:
@@ -86,70 +55,70 @@ def _semantic(sizes:dict, on:bool) -> dict:
     return s
 
 def mask_rcnn(fr:bool=False, # + SCNet's feature relay (Table 4)
-              **sizes) -> HeadsConfig: # sizes: num_classes, num_semantic_classes, channels, fc_out_channels
+              **sizes) -> SCNetConfig: # sizes: num_classes, num_semantic_classes, channels, fc_out_channels
     "Mask R-CNN R-50-FPN (MMDetection's `mask-rcnn_r50_fpn_1x_coco`), optionally with feature relay."
     rpn = RPNConfig(smooth_l1_beta=0., allowed_border=-1., max_num_train=1000)
     roi = RoIHeadsConfig(stages=[StageConfig(0.5, CASCADE_STDS[0], 1.0)], score_thr=0.05, pad_gt_masks=True, bbox_loss_beta=0.)
-    return _sizes(HeadsConfig(with_glbctx=False, with_relay=fr, num_mask_heads=1, rpn=rpn, roi_heads=roi,
+    return _sizes(SCNetConfig(with_glbctx=False, with_relay=fr, num_mask_heads=1, rpn=rpn, roi_heads=roi,
                               bbox_head=BBoxHeadConfig(reg_class_agnostic=False), mask_head=FCNMaskHeadConfig()),
                   _semantic(sizes, False))
 
-# %% ../nbs/13_baselines.ipynb #0000000e
+# %% ../nbs/13_baselines.ipynb #0000000c
 def cmr_stages(match_low_quality:bool=False) -> list[StageConfig]:
     "The three cascade stages, with the Cascade Mask R-CNN config's low-quality matching off by default."
     return [replace(s, match_low_quality=match_low_quality) for s in scnet_stages()]
 
 def cascade_mask_rcnn(semantic:bool=False, # + HTC's semantic branch, fused into box and mask features (the paper's baseline)
                       fr:bool=False, # + a feature relay per stage
-                      **sizes) -> HeadsConfig:
+                      **sizes) -> SCNetConfig:
     "Cascade Mask R-CNN R-50-FPN (MMDetection's `cascade-mask-rcnn_r50_fpn_1x_coco`), optionally + semantic / relay."
     roi = RoIHeadsConfig(stages=cmr_stages(False), mask_sample='stage', mask_test='mean', score_thr=0.05, pad_gt_masks=True)
-    return _sizes(HeadsConfig(with_glbctx=False, with_relay=fr, num_mask_heads=3, roi_heads=roi, mask_head=FCNMaskHeadConfig(),
+    return _sizes(SCNetConfig(with_glbctx=False, with_relay=fr, num_mask_heads=3, roi_heads=roi, mask_head=FCNMaskHeadConfig(),
+                              semantic=SemanticHeadConfig(conv_to_res=False)), _semantic(sizes, semantic))
+
+# %% ../nbs/13_baselines.ipynb #0000000e
+def htc(semantic:bool=True, # False: `htc-without-semantic`
+        mask_test:str='mean', # 'mean' (MMDetection 2.x) or 'last' (3.3.0)
+        **sizes) -> SCNetConfig:
+    "Hybrid Task Cascade R-50-FPN (MMDetection's `htc_r50_fpn_1x_coco`)."
+    roi = RoIHeadsConfig(mask_sample='resample', mask_info_flow=True, mask_test=mask_test)
+    return _sizes(SCNetConfig(with_glbctx=False, with_relay=False, num_mask_heads=3, roi_heads=roi, mask_head=FCNMaskHeadConfig(),
                               semantic=SemanticHeadConfig(conv_to_res=False)), _semantic(sizes, semantic))
 
 # %% ../nbs/13_baselines.ipynb #00000010
-def htc(semantic:bool=True, # False: `htc-without-semantic`
-        mask_test:str='mean', # 'mean' (MMDetection 2.x) or 'last' (3.3.0)
-        **sizes) -> HeadsConfig:
-    "Hybrid Task Cascade R-50-FPN (MMDetection's `htc_r50_fpn_1x_coco`)."
-    roi = RoIHeadsConfig(mask_sample='resample', mask_info_flow=True, mask_test=mask_test)
-    return _sizes(HeadsConfig(with_glbctx=False, with_relay=False, num_mask_heads=3, roi_heads=roi, mask_head=FCNMaskHeadConfig(),
-                              semantic=SemanticHeadConfig(conv_to_res=False)), _semantic(sizes, semantic))
-
-# %% ../nbs/13_baselines.ipynb #00000012
 def scnet_heads(sc:str='effective', # sample consistency: 'none', 'naive' or 'effective'
                 fr:bool=True, # feature relay (one per mask head)
                 gc:bool=True, # global-context branch
                 glbctx_weight:float=3.0, # λ, the global-context loss weight
                 semantic:bool=True, # semantic branch (γ = 0.2)
-                **sizes) -> HeadsConfig:
+                **sizes) -> SCNetConfig:
     "SCNet R-50-FPN with each of its parts as a switch (all on: the paper's SCNet)."
     if sc not in ('none', 'naive', 'effective'): raise ValueError(f"scnet_heads: sc must be 'none', 'naive' or 'effective', got {sc!r}")
     eff = sc == 'effective'
     roi = RoIHeadsConfig(mask_sample='stage' if sc == 'none' else 'last')
-    return _sizes(HeadsConfig(with_glbctx=gc, with_relay=fr, num_mask_heads=1 if eff else 3, roi_heads=roi,
+    return _sizes(SCNetConfig(with_glbctx=gc, with_relay=fr, num_mask_heads=1 if eff else 3, roi_heads=roi,
                               mask_head=SCNetMaskHeadConfig() if eff else FCNMaskHeadConfig(),
                               glbctx=GlobalContextHeadConfig(loss_weight=glbctx_weight)), _semantic(sizes, semantic))
 
-# %% ../nbs/13_baselines.ipynb #00000014
-def t1_mask_rcnn(**sizes) -> HeadsConfig: return mask_rcnn(**sizes)
-def t1_cascade_mask_rcnn(**sizes) -> HeadsConfig: return cascade_mask_rcnn(semantic=True, **sizes)
-def t1_htc(**sizes) -> HeadsConfig: return htc(**sizes)
-def t1_scnet(**sizes) -> HeadsConfig: return scnet_heads(**sizes)
-def t2_baseline(**sizes) -> HeadsConfig: return scnet_heads('none', fr=False, gc=False, **sizes)
-def t2_sc(**sizes) -> HeadsConfig: return scnet_heads('effective', fr=False, gc=False, **sizes)
-def t2_fr(**sizes) -> HeadsConfig: return scnet_heads('none', fr=True, gc=False, **sizes)
-def t2_gc(**sizes) -> HeadsConfig: return scnet_heads('none', fr=False, gc=True, **sizes)
-def t2_sc_fr(**sizes) -> HeadsConfig: return scnet_heads('effective', fr=True, gc=False, **sizes)
-def t2_scnet(**sizes) -> HeadsConfig: return scnet_heads(**sizes)
-def t3_naive_sc(**sizes) -> HeadsConfig: return scnet_heads('naive', fr=False, gc=False, **sizes)
-def t4_mask_rcnn(**sizes) -> HeadsConfig: return mask_rcnn(**sizes)
-def t4_mask_rcnn_fr(**sizes) -> HeadsConfig: return mask_rcnn(fr=True, **sizes)
-def t4_cmr(**sizes) -> HeadsConfig: return t2_baseline(**sizes)
-def t4_cmr_fr(**sizes) -> HeadsConfig: return t2_fr(**sizes)
-def t5_no_glbctx(**sizes) -> HeadsConfig: return t2_sc_fr(**sizes)
+# %% ../nbs/13_baselines.ipynb #00000012
+def t1_mask_rcnn(**sizes) -> SCNetConfig: return mask_rcnn(**sizes)
+def t1_cascade_mask_rcnn(**sizes) -> SCNetConfig: return cascade_mask_rcnn(semantic=True, **sizes)
+def t1_htc(**sizes) -> SCNetConfig: return htc(**sizes)
+def t1_scnet(**sizes) -> SCNetConfig: return scnet_heads(**sizes)
+def t2_baseline(**sizes) -> SCNetConfig: return scnet_heads('none', fr=False, gc=False, **sizes)
+def t2_sc(**sizes) -> SCNetConfig: return scnet_heads('effective', fr=False, gc=False, **sizes)
+def t2_fr(**sizes) -> SCNetConfig: return scnet_heads('none', fr=True, gc=False, **sizes)
+def t2_gc(**sizes) -> SCNetConfig: return scnet_heads('none', fr=False, gc=True, **sizes)
+def t2_sc_fr(**sizes) -> SCNetConfig: return scnet_heads('effective', fr=True, gc=False, **sizes)
+def t2_scnet(**sizes) -> SCNetConfig: return scnet_heads(**sizes)
+def t3_naive_sc(**sizes) -> SCNetConfig: return scnet_heads('naive', fr=False, gc=False, **sizes)
+def t4_mask_rcnn(**sizes) -> SCNetConfig: return mask_rcnn(**sizes)
+def t4_mask_rcnn_fr(**sizes) -> SCNetConfig: return mask_rcnn(fr=True, **sizes)
+def t4_cmr(**sizes) -> SCNetConfig: return t2_baseline(**sizes)
+def t4_cmr_fr(**sizes) -> SCNetConfig: return t2_fr(**sizes)
+def t5_no_glbctx(**sizes) -> SCNetConfig: return t2_sc_fr(**sizes)
 def t5_glbctx(lam:float, # λ: 0, 1, 2, 3 or 5 in the paper
-              **sizes) -> HeadsConfig: return scnet_heads(glbctx_weight=lam, **sizes)
+              **sizes) -> SCNetConfig: return scnet_heads(glbctx_weight=lam, **sizes)
 
 # the paper's rows: (table, row, preset); the ablations' own baseline/effective-SC rows repeat Table 2's
 PAPER_ROWS = [
@@ -163,8 +132,40 @@ PAPER_ROWS = [
     ('table5', 'none', t5_no_glbctx),
     *[('table5', str(l), (lambda l: lambda **s: t5_glbctx(float(l), **s))(l)) for l in (0, 1, 2, 3, 5)]]
 
-# %% ../nbs/13_baselines.ipynb #00000020
-def apply_mmdet_switches(cfg, # HeadsConfig, or the model's SCNetConfig (same field names)
+# %% ../nbs/13_baselines.ipynb #00000014
+def mask_rcnn_r50(**sizes) -> SCNetConfig:
+    "Mask R-CNN R-50-FPN (paper Table 1: 34.4 mask AP on test-dev)."
+    return mask_rcnn(**sizes)
+
+def cascade_mask_rcnn_r50(semantic:bool=False, # + the semantic branch (the paper's cascade baselines)
+                          **sizes) -> SCNetConfig:
+    "Cascade Mask R-CNN R-50-FPN, optionally with HTC's semantic branch."
+    return cascade_mask_rcnn(semantic=semantic, **sizes)
+
+def htc_r50(mask_test:str='mean', # 'mean' (MMDetection 2.x, the published numbers) or 'last' (3.3.0)
+            **sizes) -> SCNetConfig:
+    "HTC R-50-FPN with its semantic branch."
+    return htc(mask_test=mask_test, **sizes)
+
+def as_demo(cfg:SCNetConfig, # any method's config
+            num_classes:int=8, num_semantic_classes:int=12, # the latter only where the method has the branch
+            from_scratch:bool=False, # GroupNorm everywhere, nothing frozen (as `scnet_demo`)
+            pretrained:str|None=None) -> SCNetConfig:
+    "`cfg` at the CPU demo size: ResNet-18, 64 channels, 256-d fcs; every switch unchanged."
+    gn = 'gn' if from_scratch else 'none'
+    return replace(cfg, num_classes=num_classes, channels=64, fc_out_channels=256,
+                   num_semantic_classes=num_semantic_classes if cfg.num_semantic_classes is not None else None,
+                   backbone=BackboneConfig(depth=18, pretrained=pretrained, norm='gn' if from_scratch else 'frozen_bn',
+                                           frozen_stages=-1 if from_scratch else 1),
+                   fpn=replace(cfg.fpn, norm=gn), mask_head=replace(cfg.mask_head, norm=gn),
+                   semantic=replace(cfg.semantic, norm=gn), glbctx=replace(cfg.glbctx, norm=gn))
+
+def mask_rcnn_demo(**kw) -> SCNetConfig: return as_demo(mask_rcnn_r50(), **kw)
+def cascade_mask_rcnn_demo(semantic:bool=False, **kw) -> SCNetConfig: return as_demo(cascade_mask_rcnn_r50(semantic), **kw)
+def htc_demo(mask_test:str='mean', **kw) -> SCNetConfig: return as_demo(htc_r50(mask_test), **kw)
+
+# %% ../nbs/13_baselines.ipynb #00000021
+def apply_mmdet_switches(cfg:SCNetConfig, # sizes, RPN and stages already read (e.g. by `config_from_mmdet`)
                          model:dict, # the reference's `model` config as plain data
                          generator:str='', # who made it; 'MMDetection 3…' picks the 3.3.0 rules (HTC's last-head masks, semantic mean)
                         ):
