@@ -234,7 +234,8 @@ def main(argv:list[str]|None=None) -> int:
     "`scnet figure1`: collect Figure 1's samples with a checkpoint, write figure1.json and figure1.png."
     a = figure1_parser().parse_args(argv)
     t0 = time.time()
-    import matplotlib; matplotlib.use('Agg')
+    import matplotlib
+    if 'ipykernel' not in sys.modules: matplotlib.use('Agg') # a notebook keeps its inline backend
     from scnet.train import load_trained, load_checkpoint, datasets
     from scnet.transforms import make_loader
     setup_cpu(a.threads)
