@@ -25,6 +25,8 @@ __all__ = ['RENAMES', 'PRESETS', 'convert_key', 'load_mmdet_checkpoint', 'conver
 
 # %% ../nbs/11_convert.ipynb #00000005
 RENAMES = [(r'^rpn_head\.', 'rpn.head.'),
+           # Mask R-CNN's StandardRoIHead holds one box head (`bbox_head.fc_cls`); ours is always a list of stages
+           (r'^roi_head\.bbox_head\.(?!\d)', 'roi_head.bbox_head.0.'),
            (r'^roi_head\.(.*)\.conv\.(weight|bias)$', r'roi_head.\1.\2'),
            (r'^roi_head\.', 'roi_heads.')]
 _KEEP = (r'^backbone\.', r'^neck\.')
@@ -191,12 +193,12 @@ def config_from_mmdet(model:dict, # mmdet's `model` config as plain data (config
     # the method's switches: mask heads and their samples, relay, context branches, class-specific deltas, box loss
     return apply_mmdet_switches(cfg, model, generator)
 
-# %% ../nbs/11_convert.ipynb #0000001c
+# %% ../nbs/11_convert.ipynb #0000001e
 PRESETS = ('scnet_r50', 'scnet_r101', 'scnet_x101_64x4d', 'scnet_demo')
 
 def _infer_sizes(sd:dict) -> tuple[int, int|None]:
     "Class count and semantic class count of a reference state dict."
-    K = sd['roi_head.bbox_head.0.fc_cls.weight'].shape[0] - 1
+    K = sd.get('roi_head.bbox_head.0.fc_cls.weight', sd.get('roi_head.bbox_head.fc_cls.weight')).shape[0] - 1
     s = sd.get('roi_head.semantic_head.conv_logits.weight')
     return K, (s.shape[0] if s is not None else None)
 
