@@ -24,7 +24,7 @@ def demo_model_config(num_classes:int=7, num_semantic_classes:int|None=12):
     "The demo preset from scratch (GroupNorm), with fewer proposals and RoIs so that a CPU can train it in minutes."
     from scnet.model import scnet_demo
     cfg = scnet_demo(num_classes, num_semantic_classes, from_scratch=True)
-    for s in cfg.roi_heads.stages: s.num_samples = 64 # reference 512: a shapes image has 2-6 objects
+    for s in cfg.roi_heads.stages: s.num_samples = 32 # reference 512: a shapes image has 2-6 objects
     cfg.rpn.nms_pre_train = cfg.rpn.max_num_train = 500 # reference 2000
     cfg.rpn.nms_pre_test = cfg.rpn.max_num_test = 300 # reference 1000
     cfg.roi_heads.max_per_img = 30 # reference 100: every detection costs a mask-head pass and a paste
@@ -34,7 +34,7 @@ def demo_train_config(time_budget_s:float, # seconds of training
                       **kw):
     "The reference's SGD recipe squeezed into `time_budget_s`: 1x shape (decays at 8/12 and 11/12), short warm-up."
     from scnet.train import train_config
-    return train_config('1x', **{**dict(lr=0.01, lr_batch=2, batch_size=2, warmup_iters=100, time_budget_s=time_budget_s,
+    return train_config('1x', **{**dict(lr=0.02, lr_batch=2, batch_size=2, warmup_iters=100, time_budget_s=time_budget_s,
                                         num_workers=1, log_every=10, eval_every=0, calib_iters=12, grad_clip=35.), **kw})
 
 # %% ../nbs/23_demo.ipynb #00000008
@@ -84,7 +84,7 @@ def demo_parser() -> argparse.ArgumentParser:
     p.add_argument('--minutes', type=float, default=20., help='budget for the whole demo, data generation included')
     p.add_argument('--eval-reserve', type=float, default=170., help='seconds kept for evaluation and figures')
     p.add_argument('--n-train', type=int, default=None); p.add_argument('--n-val', type=int, default=None)
-    p.add_argument('--lr', type=float, default=0.01, help='learning rate for the batch of 2')
+    p.add_argument('--lr', type=float, default=0.02, help='learning rate for the batch of 2')
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: all cores)')
     p.add_argument('--workers', type=int, default=1, help='data-loading processes')
     p.add_argument('--seed', type=int, default=0)

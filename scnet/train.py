@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_train.ipynb #00000002
 from __future__ import annotations
-import argparse, itertools, json, math, os, sys, time
+import argparse, collections, itertools, json, math, os, sys, time
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -214,9 +214,9 @@ class RunLog:
         if self.tb is not None: self.tb.close()
 
 # %% ../nbs/20_train.ipynb #00000022
-def _budget_total(cfg:TrainConfig, state:dict, elapsed:float, done:int, max_total:int) -> int:
-    "Iterations that fit the time budget at the speed measured so far (`elapsed` s for `done` iterations)."
-    per_iter = elapsed / max(done, 1)
+def _budget_total(cfg:TrainConfig, state:dict, per_iter:float, # seconds per iteration lately
+                  max_total:int) -> int:
+    "Iterations that fit the rest of the time budget at `per_iter` seconds each (at most `max_total`)."
     return int(max(min(max_total, state['iter'] + (cfg.time_budget_s - state['train_time']) / per_iter), state['iter'] + 1))
 
 # %% ../nbs/20_train.ipynb #00000025
@@ -274,7 +274,7 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
     from tqdm.auto import tqdm
     pbar = tqdm(total=state['total_iters'], initial=state['iter'], disable=not (progress and is_main()), dynamic_ncols=True)
     history, window, metrics, evaluated_at = [], [], None, -1
-    timed_iters, timed_s = 0, 0.0 # for the time budget: iterations after the first two, and their seconds
+    recent = collections.deque(maxlen=100) # seconds of the latest iterations (the first two excluded), for the time budget
     model.train()
     t_last = time.perf_counter()
     while state['iter'] < state['total_iters']:
@@ -289,15 +289,15 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
             lv = _reduce_mean(losses); lv['loss'] = sum(lv.values())
             dt = time.perf_counter() - t_last; t_last = time.perf_counter(); state['train_time'] += dt
             history.append(lv); window.append(dict(lv, time=dt, data_time=t_data, lr=lr))
-            if state['iter'] > 2: timed_iters += 1; timed_s += dt
+            if state['iter'] > 2: recent.append(dt)
             pbar.update(1); pbar.set_postfix(loss=f"{lv['loss']:.3f}", lr=f'{lr:.2e}', refresh=False)
             if cfg.time_budget_s and state['iter'] >= cfg.calib_iters and (
                     state['iter'] % cfg.log_every == 0 or state['iter'] == cfg.calib_iters):
-                # re-estimate the length while both decays lie ahead; later only stop if the clock runs out
-                v = torch.tensor([timed_s, state['train_time']], dtype=torch.float64)
+                # re-estimate the length at the latest speed while both decays lie ahead; later only stop if time is up
+                v = torch.tensor([float(np.mean(recent)), state['train_time']], dtype=torch.float64)
                 if dist.is_initialized(): dist.all_reduce(v, op=dist.ReduceOp.MAX)
-                if state['iter'] < min(sched.milestones, default=0) / 2:
-                    state['total_iters'] = _budget_total(cfg, dict(state, train_time=v[1].item()), v[0].item(), timed_iters, max_total)
+                if state['iter'] < 0.9 * min(sched.milestones, default=0):
+                    state['total_iters'] = _budget_total(cfg, dict(state, train_time=v[1].item()), v[0].item(), max_total)
                     sched.milestones = milestone_iters(cfg, state['total_iters']); pbar.total = state['total_iters']
                 elif v[1].item() > cfg.time_budget_s: state['total_iters'] = state['iter']
             if state['iter'] % cfg.log_every == 0 or state['iter'] >= state['total_iters']:
