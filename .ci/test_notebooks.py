@@ -40,7 +40,8 @@ def run_in_kernel(path):
     nb.cells = [c for c in nb.cells if not skipped(c)]
     t0 = time.time()
     try:
-        NotebookClient(nb, timeout=1800, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute()
+        # the kernel's own stderr only carries ZMQ start-up chatter; cell errors come back through the protocol
+        NotebookClient(nb, timeout=1800, kernel_name='python3', resources={'metadata': {'path': str(path.parent)}}).execute(stderr=subprocess.DEVNULL)
         return None, time.time() - t0
     except Exception as e:
         return str(e)[-3000:], time.time() - t0
