@@ -62,7 +62,9 @@ def loss_curve(log_path:str|Path, # a run's log.jsonl
 
 # %% ../nbs/23_demo.ipynb #0000000a
 def prediction_figure(model, dataset, # a val `CocoDataset` (for its file names and ground truth)
-                      n:int=4, out:str|Path|None=None, score_thr:float=0.5, seed:int=0):
+                      n:int=3, out:str|Path|None=None,
+                      score_thr:float=0.2, max_dets:int=6, # a short run's scores are low: draw the best few
+                      seed:int=0):
     "Ground truth next to predictions for `n` validation images."
     import matplotlib.pyplot as plt
     from scnet.predict import load_image, predict, coco_instances, show_predictions
@@ -71,8 +73,8 @@ def prediction_figure(model, dataset, # a val `CocoDataset` (for its file names 
     scale = next(t.scale for t in dataset.transforms.tfms if hasattr(t, 'scale'))
     preds = predict(model, imgs, scale=scale)
     fig = show_predictions(imgs, preds, [coco_instances(dataset.coco, i, dataset.cat_ids) for i in ids],
-                           dataset.classes, score_thr)
-    if out is not None: fig.savefig(out, dpi=100); plt.close(fig)
+                           dataset.classes, score_thr, max_dets)
+    if out is not None: fig.savefig(out, dpi=80); plt.close(fig)
     return fig
 
 # %% ../nbs/23_demo.ipynb #0000000c
@@ -82,7 +84,7 @@ def demo_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', default='results/demo', help='run folder (default: %(default)s)')
     p.add_argument('--data', default='data/shapes', help='shapes dataset folder, generated when missing')
     p.add_argument('--minutes', type=float, default=20., help='budget for the whole demo, data generation included')
-    p.add_argument('--eval-reserve', type=float, default=170., help='seconds kept for evaluation and figures')
+    p.add_argument('--eval-reserve', type=float, default=150., help='seconds kept for evaluation and figures')
     p.add_argument('--n-train', type=int, default=None); p.add_argument('--n-val', type=int, default=None)
     p.add_argument('--lr', type=float, default=0.02, help='learning rate for the batch of 2')
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: all cores)')
@@ -126,7 +128,7 @@ def main(argv:list[str]|None=None) -> int:
     metrics = evaluate(model, val_ds, collate, out_dir=out, batch_size=2, num_workers=a.workers, progress=False)
     t_eval = time.time() - t2
     loss_curve(out / 'log.jsonl', out / 'loss_curve.png')
-    prediction_figure(model, val_ds, 4, out / 'predictions.png')
+    prediction_figure(model, val_ds, 3, out / 'predictions.png')
     st = r['state']
     summary = dict(event='demo_summary', iter=st['iter'], epochs=round(st['iter'] / st['iters_per_epoch'], 2),
                    data_s=round(t_data, 1), train_s=round(t_train, 1), eval_s=round(t_eval, 1),

@@ -191,6 +191,7 @@ def show_predictions(images:list[Tensor], # (3, H, W) uint8 each
                      preds:list[dict], # `predict` output per image
                      gts:list[dict]|None=None, # `coco_instances` per image (or None)
                      class_names:list[str]|None=None, score_thr:float=0.5, # hide weaker detections
+                     max_dets:int|None=None, # draw at most this many (the highest scores) per image
                      size:float=3.2): # inches per panel
     "A grid: one row per image, ground truth on the left, predictions (score >= score_thr) on the right."
     import matplotlib.pyplot as plt
@@ -200,9 +201,11 @@ def show_predictions(images:list[Tensor], # (3, H, W) uint8 each
         if gts is not None:
             g = gts[r]; draw_instances(axs[r, 0], img, g['boxes'], g['labels'], g['masks'], None, class_names,
                                        f'ground truth ({len(g["labels"])})')
-        k = p['pred_scores'] >= score_thr
+        k = (p['pred_scores'] >= score_thr).nonzero().view(-1)
+        k = k[p['pred_scores'][k].argsort(descending=True)][:max_dets]
+        top = f'top {len(k)}' if max_dets else f'{len(k)}'
         draw_instances(axs[r, cols - 1], img, p['pred_boxes'][k], p['pred_labels'][k], p['pred_masks'][k],
-                       p['pred_scores'][k], class_names, f'prediction ({int(k.sum())} with score >= {score_thr})')
+                       p['pred_scores'][k], class_names, f'prediction ({top} with score >= {score_thr})')
     fig.tight_layout()
     return fig
 
