@@ -22,7 +22,7 @@ $(STAMP): settings.ini setup.py
 	@touch $(STAMP)
 
 demo: install
-	$(BIN)/scnet env
+	$(BIN)/scnet demo
 
 # Fails when the notebooks and the library disagree or a notebook is not clean; then tests every
 # notebook twice: with nbdev_test (no kernel) and once through a real Jupyter kernel, as JupyterLab runs it.
