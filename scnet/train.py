@@ -20,7 +20,7 @@ from .core import (seed_everything, rng_state, set_rng_state, default_device, se
                         atomic_write, save_json, from_dict, env_info)
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'PRESETS', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
+__all__ = ['SCHEDULES', 'PRESETS', 'METHODS', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
            'dist_setup', 'is_main', 'unwrap', 'ResumableSampler', 'SeededItems', 'make_train_loader', 'save_checkpoint',
            'load_checkpoint', 'train_step', 'RunLog', 'fit', 'spawn', 'fit_and_save_grads', 'load_trained',
            'preset_config', 'datasets', 'train_parser', 'main']
@@ -364,15 +364,33 @@ def load_trained(checkpoint:str|Path, # a checkpoint written by `fit`
     return model.to(device).eval(), rc
 
 # %% ../nbs/20_train.ipynb #00000033
-PRESETS = ('demo', 'r50', 'r101', 'x101') # `--preset` names -> scnet.model presets
+PRESETS = ('demo', 'r50', 'r101', 'x101') # `--preset` names -> scnet.model presets (size and backbone)
+# `--method` names: SCNet, the baselines and every row of the paper's Tables 1-5 (scnet.baselines)
+METHODS = ('scnet', 'mask_rcnn_r50', 'cascade_mask_rcnn_r50', 'htc_r50', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc',
+           't1_scnet', 't2_baseline', 't2_sc', 't2_fr', 't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn',
+           't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr', 't5_no_glbctx', 't5_glbctx')
 
-def preset_config(name:str, num_classes:int, num_semantic_classes:int|None, pretrained:str|None=None):
-    "The `SCNetConfig` of a preset for a dataset's class counts (the demo preset uses GroupNorm when from scratch)."
-    from scnet import model as M
-    if name == 'demo': return M.scnet_demo(num_classes, num_semantic_classes, from_scratch=pretrained is None, pretrained=pretrained)
-    fn = dict(r50=M.scnet_r50, r101=M.scnet_r101, x101=M.scnet_x101_64x4d).get(name)
-    if fn is None: raise ValueError(f'unknown preset {name!r}; known: {PRESETS}')
-    return fn(num_classes, num_semantic_classes, pretrained)
+def preset_config(name:str, # size/backbone preset: one of PRESETS
+                  num_classes:int, num_semantic_classes:int|None, # the dataset's (None: no semantic maps)
+                  pretrained:str|None=None, # backbone weights file
+                  method:str='scnet', # one of METHODS
+                  glbctx_weight:float|None=None, # λ, needed by `t5_glbctx`
+                 ):
+    "The model config of a method at a preset's size for a dataset's class counts (demo from scratch: GroupNorm)."
+    from dataclasses import replace
+    from scnet import model as M, baselines as B
+    if name not in PRESETS: raise ValueError(f'unknown preset {name!r}; known: {PRESETS}')
+    if method not in METHODS: raise ValueError(f'unknown method {method!r}; known: {METHODS}')
+    if name == 'demo': base = M.scnet_demo(num_classes, num_semantic_classes, from_scratch=pretrained is None, pretrained=pretrained)
+    else: base = dict(r50=M.scnet_r50, r101=M.scnet_r101, x101=M.scnet_x101_64x4d)[name](num_classes, num_semantic_classes, pretrained)
+    if method == 'scnet': return base
+    if (method == 't5_glbctx') != (glbctx_weight is not None):
+        raise ValueError('--glbctx-weight goes with --method t5_glbctx (and only with it)')
+    cfg = getattr(B, method)(**({'lam': glbctx_weight} if glbctx_weight is not None else {}))
+    if name == 'demo': return B.as_demo(cfg, num_classes, num_semantic_classes, from_scratch=pretrained is None, pretrained=pretrained)
+    # a method without the semantic branch stays without it; one with it loses it when the data has no maps
+    nsc = num_semantic_classes if cfg.num_semantic_classes is not None else None
+    return replace(cfg, num_classes=num_classes, num_semantic_classes=nsc, backbone=base.backbone)
 
 def datasets(kind:str, root:str|Path, scale:tuple, semantic:str='auto'):
     "Train (augmented) and val (test transforms) `CocoDataset`s of the shapes or COCO layout."
@@ -382,7 +400,7 @@ def datasets(kind:str, root:str|Path, scale:tuple, semantic:str='auto'):
     return (make(root, tr, train_transforms(scale), semantic=semantic),
             make(root, va, test_transforms(scale), semantic=semantic, train=False))
 
-# %% ../nbs/20_train.ipynb #00000035
+# %% ../nbs/20_train.ipynb #00000037
 def train_parser() -> argparse.ArgumentParser:
     "Arguments of `scnet train` / `python -m scnet.train`."
     p = argparse.ArgumentParser(prog='scnet train', description='train SCNet (torchrun for several GPUs or nodes)')
@@ -391,7 +409,10 @@ def train_parser() -> argparse.ArgumentParser:
     a('--out', default='results', help='parent folder of the run folder (default: %(default)s)')
     a('--dataset', choices=('shapes', 'coco'), default='shapes'); a('--data', default=None, help='dataset root (default data/<dataset>)')
     a('--semantic', default='auto', choices=('auto', 'maps', 'instances', 'none'), help='semantic ground truth source')
-    a('--preset', choices=PRESETS, default='demo'); a('--pretrained', default=None, help='backbone weights file (ImageNet)')
+    a('--preset', choices=PRESETS, default='demo', help='size and backbone')
+    a('--method', choices=METHODS, default='scnet', help="SCNet, a baseline, or a row of the paper's Tables 1-5 (scnet.baselines)")
+    a('--glbctx-weight', type=float, default=None, help='λ for --method t5_glbctx (Table 5)')
+    a('--pretrained', default=None, help='backbone weights file (ImageNet)')
     a('--scale', type=int, nargs=2, default=None, help='resize bound (long short); default 1333 800, shapes 256 256')
     a('--schedule', choices=tuple(SCHEDULES), default='1x'); a('--epochs', type=float, default=None)
     a('--batch-size', type=int, default=2, help='images per process'); a('--lr', type=float, default=0.02)
@@ -416,7 +437,8 @@ def main(argv:list[str]|None=None) -> int:
     root = args.data or f'data/{args.dataset}'
     scale = tuple(args.scale or ((256, 256) if args.dataset == 'shapes' else (1333, 800)))
     train_ds, val_ds = datasets(args.dataset, root, scale, args.semantic)
-    mcfg = preset_config(args.preset, train_ds.num_classes, train_ds.num_semantic_classes, args.pretrained)
+    mcfg = preset_config(args.preset, train_ds.num_classes, train_ds.num_semantic_classes, args.pretrained,
+                         args.method, args.glbctx_weight)
     cfg = train_config(args.schedule, lr=args.lr, lr_batch=args.lr_batch, batch_size=args.batch_size,
                        warmup_iters=args.warmup_iters, max_iters=args.max_iters, time_budget_s=args.time_budget,
                        grad_clip=args.grad_clip, amp=not args.no_amp, seed=args.seed, num_workers=args.workers,
@@ -427,7 +449,7 @@ def main(argv:list[str]|None=None) -> int:
     resume = args.resume
     if resume == 'auto': resume = out / 'checkpoints' / 'latest.pth' if (out / 'checkpoints' / 'latest.pth').exists() else None
     rc = dict(model=asdict(mcfg), data=dict(dataset=args.dataset, root=str(root), scale=list(scale), semantic=args.semantic),
-              classes=train_ds.classes, cat_ids=list(train_ds.cat_ids), preset=args.preset)
+              classes=train_ds.classes, cat_ids=list(train_ds.cat_ids), preset=args.preset, method=args.method)
     ev = lambda m: evaluate(m, val_ds, collate, out_dir=None, batch_size=args.batch_size, num_workers=args.workers)
     r = fit(model, train_ds, cfg, out, collate, evaluator=ev, resume=resume, run_config=rc)
     if is_main() and r['metrics']:
@@ -436,6 +458,6 @@ def main(argv:list[str]|None=None) -> int:
     if dist.is_initialized(): dist.destroy_process_group()
     return 0
 
-# %% ../nbs/20_train.ipynb #00000038
+# %% ../nbs/20_train.ipynb #0000003a
 if __name__ == '__main__' and 'ipykernel' not in sys.modules and '__file__' in globals():
     sys.exit(main()) # `python -m scnet.train ...`, which is what torchrun starts
