@@ -14,7 +14,7 @@ import torch
 
 # %% auto #0
 __all__ = ['seed_everything', 'rng_state', 'set_rng_state', 'default_device', 'setup_cpu', 'to_device', 'atomic_write',
-           'save_json', 'from_dict', 'env_info']
+           'save_json', 'from_dict', 'env_info', 'find_fixture', 'rel_err']
 
 # %% ../nbs/00_core.ipynb #00000005
 def seed_everything(seed:int=0, # the one seed for python, numpy and torch (CPU and every GPU)
@@ -110,3 +110,19 @@ def env_info() -> dict:
                 cuda=torch.version.cuda if torch.cuda.is_available() else None, gpus=gpus,
                 cpu=platform.processor() or platform.machine(), cpu_count=os.cpu_count(),
                 torch_threads=torch.get_num_threads(), platform=platform.platform(), argv=sys.argv)
+
+# %% ../nbs/00_core.ipynb #0000001f
+def find_fixture(name:str # a fixture folder or file, e.g. 'mmdet_scnet_small'
+                ) -> Path:
+    "`name` under $SCNET_FIXTURES, else under `shared/fixtures` in or above the current directory."
+    here = Path.cwd().resolve()
+    cands = ([Path(os.environ['SCNET_FIXTURES'])] if 'SCNET_FIXTURES' in os.environ else []) + \
+            [p/'shared'/'fixtures' for p in (here, *here.parents)]
+    for c in cands:
+        if (c/name).exists(): return c/name
+    raise FileNotFoundError(f"fixture {name!r} not found under {[str(c) for c in cands[:3]]}...; set SCNET_FIXTURES")
+
+def rel_err(a:torch.Tensor, b:torch.Tensor # b is the reference
+           ) -> float:
+    "max |a − b| / max |b|, the fixtures' error measure."
+    return ((a - b).abs().max() / b.abs().max().clamp_min(1e-12)).item()

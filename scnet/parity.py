@@ -21,20 +21,12 @@ from .model import SCNet, build_model, postprocess
 from .convert import config_from_mmdet, convert_mmdet, convert_key, load_mmdet_checkpoint
 
 # %% auto #0
-__all__ = ['TOLERANCES', 'find_fixture', 'load_fixture', 'model_from_fixture', 'Matched', 'match_rows', 'matched', 'Row',
-           'compare', 'tolerance', 'flatten', 'unpack_masks', 'inference_outputs', 'recorded_samples', 'train_targets',
-           'train_outputs', 'reference_losses', 'reference_train', 'check_fixture', 'format_rows', 'main']
+__all__ = ['TOLERANCES', 'load_fixture', 'model_from_fixture', 'Matched', 'match_rows', 'matched', 'Row', 'compare', 'tolerance',
+           'flatten', 'unpack_masks', 'inference_outputs', 'recorded_samples', 'train_targets', 'train_outputs',
+           'reference_losses', 'reference_train', 'check_fixture', 'format_rows', 'main']
 
 # %% ../nbs/12_parity.ipynb #00000005
-def find_fixture(name:str # e.g. 'mmdet_scnet_small'
-                ) -> Path:
-    "The fixture `name`: under $SCNET_FIXTURES, or `shared/fixtures` in or above the current directory."
-    here = Path.cwd().resolve()
-    cands = ([Path(os.environ['SCNET_FIXTURES'])] if 'SCNET_FIXTURES' in os.environ else []) + \
-            [p/'shared'/'fixtures' for p in (here, *here.parents)]
-    for c in cands:
-        if (c/name).exists(): return c/name
-    raise FileNotFoundError(f"fixture {name!r} not found under {[str(c) for c in cands[:3]]}...; set SCNET_FIXTURES")
+from .core import find_fixture  # one lookup for every notebook and the CLI
 
 def load_fixture(d:str|Path # a fixture folder
                 ) -> dict: # config, state_dict, meta, inference, train
