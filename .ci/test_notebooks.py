@@ -5,8 +5,12 @@
 2. The same notebooks once more through a real Jupyter kernel (nbclient + ipykernel, as JupyterLab runs them),
    with the same cells skipped, so that anything that only breaks under a kernel (display, `__file__`,
    multiprocessing from a kernel, relative paths) fails here and not in a user's JupyterLab.
+3. The numerically sensitive notebooks (`AVX2_NBS`) a third time on the AVX2 kernel path
+   (ATEN_CPU_CAPABILITY=avx2, ONEDNN_MAX_CPU_ISA=AVX2): machines of this kind change CPU between AVX2-only and
+   AVX-512/AMX, rounding differs in the last bits between the paths, and every tolerance must hold on both.
+   `--no-avx2` skips it.
 """
-import configparser, re, subprocess, sys, time
+import configparser, os, re, subprocess, sys, time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -46,6 +50,15 @@ def run_in_kernel(path):
     except Exception as e:
         return str(e)[-3000:], time.time() - t0
 
+AVX2_NBS = ['09_roi_heads.ipynb', '12_parity.ipynb', '13_baselines.ipynb', '20_train.ipynb']
+AVX2_ENV = dict(ATEN_CPU_CAPABILITY='avx2', ONEDNN_MAX_CPU_ISA='AVX2')
+
+def run_avx2(name):
+    t0 = time.time()
+    r = subprocess.run(['nbdev_test', '--path', f'nbs/{name}'], cwd=root, capture_output=True, text=True,
+                       env={**os.environ, **AVX2_ENV})
+    return (None if r.returncode == 0 else (r.stdout + r.stderr)[-3000:]), time.time() - t0
+
 def main():
     failed = {}
     t0 = time.time()
@@ -62,6 +75,15 @@ def main():
             print(f"kernel {'ok  ' if err is None else 'FAIL'} {p.relative_to(root)} ({dt:.0f} s)", flush=True)
             if err is not None:
                 print(err, file=sys.stderr); failed.setdefault(p, 'kernel run failed')
+    if '--no-avx2' not in sys.argv:
+        cap = subprocess.run([sys.executable, '-c', 'import torch; print(torch.backends.cpu.get_cpu_capability())'],
+                             capture_output=True, text=True, env={**os.environ, **AVX2_ENV}).stdout.strip()
+        print(f'AVX2-path pass: torch reports CPU capability {cap}', flush=True)
+        with ThreadPoolExecutor(2) as ex:
+            for name, (err, dt) in zip(AVX2_NBS, ex.map(run_avx2, AVX2_NBS)):
+                print(f"avx2   {'ok  ' if err is None else 'FAIL'} nbs/{name} ({dt:.0f} s)", flush=True)
+                if err is not None:
+                    print(err, file=sys.stderr); failed.setdefault(root/'nbs'/name, 'AVX2-path run failed')
     for p, why in failed.items(): print(f'FAILED {p.relative_to(root)}: {why}')
     n_fail = len(failed)
     print(f'{len(nbs) - len([p for p in failed if p in nbs])} passed, {n_fail} failed')

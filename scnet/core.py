@@ -13,8 +13,9 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['seed_everything', 'rng_state', 'set_rng_state', 'default_device', 'setup_cpu', 'to_device', 'atomic_write',
-           'save_json', 'from_dict', 'env_info', 'find_fixture', 'rel_err']
+__all__ = ['FIXTURE_REL', 'seed_everything', 'rng_state', 'set_rng_state', 'default_device', 'setup_cpu', 'to_device',
+           'atomic_write', 'save_json', 'from_dict', 'env_info', 'find_fixture', 'rel_err', 'sigmoid_tol',
+           'param_block', 'grad_errors']
 
 # %% ../nbs/00_core.ipynb #00000005
 def seed_everything(seed:int=0, # the one seed for python, numpy and torch (CPU and every GPU)
@@ -126,3 +127,30 @@ def rel_err(a:torch.Tensor, b:torch.Tensor # b is the reference
            ) -> float:
     "max |a − b| / max |b|, the fixtures' error measure."
     return ((a - b).abs().max() / b.abs().max().clamp_min(1e-12)).item()
+
+FIXTURE_REL = 1e-5 # the fixture READMEs' tolerance for features, heads and losses, in `rel_err` (a float32 port lands near 1e-6)
+
+def sigmoid_tol(ref_logits:torch.Tensor, # the reference logits the probabilities come from
+                rel:float=FIXTURE_REL) -> float:
+    "Absolute tolerance for probabilities `sigmoid(logits)`: the logits' own tolerance times the sigmoid's largest slope, 1/4."
+    # the logits are allowed rel * max|logit|; probabilities near 0.5 move by at most a quarter of that, and no
+    # relative measure fits them (a probability of 1e-30 may be off by 100 % without mattering)
+    return 0.25 * rel * ref_logits.abs().max().item()
+
+def param_block(name:str) -> str:
+    "The block a parameter belongs to (`backbone.layer2.0.conv1.weight` -> `backbone.layer2.0`): its gradient's scale."
+    parts = name.split('.')
+    return '.'.join(parts[:max(len(parts) - 2, 1)])
+
+def grad_errors(ref:dict, # {parameter name: gradient tensor, or its norm}
+                ours:dict) -> dict[str, float]:
+    "‖ours − ref‖ per parameter over the norm of the reference gradient of its whole block."
+    # a tensor's own norm is no scale: a GroupNorm bias (or any sum of gradients that cancel) has a tiny norm, and
+    # its relative error is then rounding divided by nearly nothing; the block's norm is the size of what was summed
+    sq = {}
+    for k, v in ref.items(): sq[param_block(k)] = sq.get(param_block(k), 0.) + torch.as_tensor(v).double().norm().item() ** 2
+    out = {}
+    for k, v in ref.items():
+        d, s = (torch.as_tensor(ours[k]).double() - torch.as_tensor(v).double()).norm().item(), sq[param_block(k)] ** .5
+        out[k] = d / s if s > 0 else (0. if d == 0 else float('inf'))
+    return out

@@ -21,7 +21,7 @@ from .context import SemanticHeadConfig, SemanticHead, GlobalContextHeadConfig, 
 from .roi_heads import RoIHeadsConfig, SCNetRoIHeads
 
 # %% auto #0
-__all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'default_meta', 'build_roi_heads', 'build_model', 'scnet_r50',
+__all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'image_meta', 'build_roi_heads', 'build_model', 'scnet_r50',
            'scnet_r101', 'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
 
 # %% ../nbs/10_model.ipynb #00000005
@@ -79,7 +79,11 @@ class SCNet(nn.Module):
                 generator:torch.Generator|None=None, # for the RPN and RoI samplers (training)
                ) -> dict|list[dict]: # losses (train) or detections (eval)
         "Losses in training mode, detections in original-image pixels in eval mode."
-        targets = targets if targets is not None else default_meta(images)
+        if targets is None:  # the padded input is not the image: without its size, boxes would run into the padding
+            raise ValueError('SCNet: pass targets, one dict per image: ground truth in training, in eval mode at least the '
+                             'meta of image_meta(ori_shape, img_shape, pad_shape, scale_factor); scnet.predict(model, '
+                             'images) builds it from raw images')
+        if len(targets) != len(images): raise ValueError(f'SCNet: {len(images)} images but {len(targets)} targets')
         feats = self.features(images)
         if self.training: return self.losses(feats, targets, generator)
         return self.predict(feats, targets)
@@ -112,12 +116,17 @@ def postprocess(det:dict, # pred_boxes (n,4) input pixels, pred_scores, pred_lab
     return dict(pred_boxes=boxes, pred_labels=det['pred_labels'], pred_scores=det['pred_scores'],
                 pred_masks=paste_masks(probs, boxes, tuple(meta['ori_shape']), mask_thr))
 
-def default_meta(images:Tensor # (B, 3, H, W)
-                ) -> list[dict]:
-    "Meta for raw inputs: no resize, no flip, no padding."
-    h, w = images.shape[-2:]
-    return [dict(img_shape=(h, w), ori_shape=(h, w), pad_shape=(h, w), scale_factor=(1., 1.), flip=False)
-            for _ in range(len(images))]
+def image_meta(ori_shape:tuple, # (H, W) of the image as read
+               img_shape:tuple|None=None, # (h, w) after resizing, before padding (default: ori_shape)
+               pad_shape:tuple|None=None, # (Hp, Wp) of the padded network input (default: img_shape)
+               scale_factor:tuple=(1., 1.), # (sx, sy) from original to resized pixels
+               flip:bool=False, # horizontally flipped input
+               image_id:int=0) -> dict:
+    "The one constructor of an image's meta dict, the part of a target that inference needs."
+    img_shape = tuple(int(v) for v in (img_shape or ori_shape))
+    return dict(image_id=int(image_id), ori_shape=tuple(int(v) for v in ori_shape), img_shape=img_shape,
+                pad_shape=tuple(int(v) for v in (pad_shape or img_shape)),
+                scale_factor=tuple(float(v) for v in scale_factor), flip=bool(flip))
 
 def _predict(self, feats:list[Tensor], targets:list[dict]) -> list[dict]:
     "Detections of one batch in original-image pixels."
@@ -207,7 +216,7 @@ def toy_batch(n_img:int=2, h:int=96, w:int=128, num_classes:int=8, with_semantic
         boxes = torch.tensor([[8., 10, 60, 70], [50, 30, 120, 90]]) if i == 0 else torch.zeros(0, 4)
         masks = torch.zeros(len(boxes), h, w, dtype=torch.uint8)
         for j, (x1, y1, x2, y2) in enumerate(boxes.long().tolist()): masks[j, y1:y2, x1:x2] = 1
-        t = dict(image_id=i, ori_shape=(h, w), img_shape=(h, w), pad_shape=(h, w), scale_factor=(1., 1.), flip=False,
+        t = dict(image_meta((h, w), image_id=i),
                  gt_boxes=boxes, gt_labels=torch.tensor([1, num_classes - 1])[:len(boxes)], gt_masks=masks,
                  gt_boxes_ignore=torch.zeros(0, 4))
         if with_semantic: t['gt_semantic'] = torch.randint(0, 12, (h // 8, w // 8), generator=g)
@@ -219,7 +228,7 @@ def time_inference(model:nn.Module, h:int, w:int, runs:int=3, warmup:int=1) -> l
     "Wall-clock seconds of `runs` eval-mode forwards of one random (h, w) image (after `warmup` runs)."
     model.eval()
     x = torch.randn(1, 3, (h + 31) // 32 * 32, (w + 31) // 32 * 32)
-    meta = [dict(image_id=0, ori_shape=(h, w), img_shape=(h, w), pad_shape=tuple(x.shape[-2:]), scale_factor=(1., 1.), flip=False)]
+    meta = [image_meta((h, w), pad_shape=tuple(x.shape[-2:]))]
     out = []
     with torch.no_grad():
         for i in range(warmup + runs):
