@@ -15,6 +15,7 @@ COMMANDS = { # name: (module, function taking argv, help)
     'train': ('scnet.train', 'main', 'train a model (one process; many GPUs: torchrun --nproc_per_node=N -m scnet.train)'),
     'eval': ('scnet.evaluate', 'main', 'COCO bbox and segm evaluation of a checkpoint, metrics.json and per-class AP'),
     'predict': ('scnet.predict', 'main', 'detections and masks for image files, with optional flip/multi-scale TTA'),
+    'ablate': ('scnet.ablate', 'main', "train and evaluate the paper's ablation rows over seeds, resumably (results/ablation)"),
     'figure1': ('scnet.figure1', 'main', "the paper's Figure 1: IoU of the samples that reach the mask branch"),
     'make-shapes': ('scnet.shapes', 'main', 'generate the synthetic COCO-format shapes dataset under data/shapes'),
     'convert-mmdet': ('scnet.convert', 'main', 'turn an MMDetection SCNet checkpoint into this library\'s state dict'),

@@ -16,9 +16,10 @@ from . import baselines
 from .core import save_json, env_info
 
 # %% auto #0
-__all__ = ['PAPER_FILES', 'KEY_COLUMNS', 'METRICS', 'TABLE_ROWS', 'TRAIN_RECIPE', 'SPEED_ROWS', 'paper_table', 'TableRow',
-           'row_config', 'row_id', 'run_name', 'train_flags', 'train_command', 'cli_ready', 'read_metrics',
-           'read_speed', 'ablation_table', 'benchmark_presets', 'speed_ids']
+__all__ = ['PAPER_FILES', 'KEY_COLUMNS', 'METRICS', 'TABLE_ROWS', 'TRAIN_RECIPE', 'T975', 'CLAIMS', 'SPEED_ROWS', 'paper_table',
+           'TableRow', 'row_config', 'row_id', 'run_name', 'train_flags', 'train_command', 'cli_ready', 'read_metrics',
+           'read_speed', 'ablation_table', 't975', 'seed_metrics', 'Paired', 'paired_diff', 'verdict', 'seed_table',
+           'claims', 'benchmark_presets', 'speed_ids']
 
 # %% ../nbs/30_ablations.ipynb #00000005
 PAPER_FILES = {1: 'table1_testdev.csv', 2: 'table2_ablation.csv', 3: 'table3_sample_consistency.csv',
@@ -154,6 +155,86 @@ def ablation_table(n:int, # table number, 1-5
         d.update(preset=row.preset or '', run=run if row.preset and not cmd else '', command=cmd)
         out.append(d)
     return pd.DataFrame(out)
+
+# %% ../nbs/30_ablations.ipynb #00000029
+T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228] # Student's t, 97.5 %, df = 1..10
+
+def t975(df:int) -> float:
+    "The two-sided 95 % quantile of Student's t with `df` degrees of freedom (1.96 beyond the table's reach of 10)."
+    if df < 1: raise ValueError('t975: an interval needs at least 2 seeds')
+    return T975[df - 1] if df <= len(T975) else 1.96
+
+def seed_metrics(row:str, # a row id, e.g. 't2_sc'
+                 out:str|Path='results/ablation', metric:str='mask_AP') -> dict[int, float]:
+    "`metric` (percent) of every finished seed of a row: {seed: value}."
+    d = Path(out) / row
+    res = {}
+    for s in sorted(d.glob('seed*')) if d.exists() else []:
+        m = read_metrics(s)
+        if m is not None: res[int(s.name[4:])] = m[metric]
+    return res
+
+@dataclass
+class Paired:
+    "Run minus baseline over the seeds both have: mean, standard deviation, 95 % interval."
+    n:int; mean:float; std:float; lo:float; hi:float
+
+def paired_diff(run:dict[int, float], base:dict[int, float]) -> Paired|None:
+    "The paired difference of two rows' per-seed values; None with fewer than 2 common seeds."
+    seeds = sorted(set(run) & set(base))
+    if len(seeds) < 2: return None
+    d = np.array([run[s] - base[s] for s in seeds])
+    m, sd = float(d.mean()), float(d.std(ddof=1))
+    h = t975(len(d) - 1) * sd / np.sqrt(len(d))
+    return Paired(len(d), m, sd, m - h, m + h)
+
+def verdict(p:Paired|None, paper_delta:float) -> str:
+    "What the numbers say of a claim of the paper that the effect is `paper_delta`."
+    if p is None: return 'not measured yet'
+    if p.lo > 0 and paper_delta > 0 or p.hi < 0 and paper_delta < 0: return 'reproduced'
+    if p.lo > 0 or p.hi < 0: return 'contradicted'
+    return 'not detectable at this scale'
+
+# %% ../nbs/30_ablations.ipynb #0000002b
+CLAIMS = [ # (claim as the paper states it, table, row, baseline row)
+    ('sample consistency adds mask AP', 2, '+SC', 'baseline'),
+    ('feature relay adds mask AP', 2, '+FR', 'baseline'),
+    ('global context adds mask AP', 2, '+GC', 'baseline'),
+    ('all three together add mask AP', 2, '+SC+FR+GC (SCNet)', 'baseline'),
+    ('effective SC beats naive SC', 3, 'effective SC', 'naive SC')]
+
+def _row(table:int, key:str) -> TableRow:
+    col = KEY_COLUMNS[table][0]
+    return next(r for r in TABLE_ROWS if r.table == table and dict(r.key)[col] == key)
+
+def seed_table(n:int, out:str|Path='results/ablation', root:str|Path='.', metric:str='mask_AP',
+               base_key:str='baseline') -> pd.DataFrame:
+    "Table `n` over seeds: per row the mean ± std of ours, the paired difference to the baseline with its interval, the paper's."
+    paper = paper_table(n, root).set_index(KEY_COLUMNS[n][0])
+    base_row = _row(n, base_key); base = seed_metrics(row_id(base_row), out, metric)
+    recs = []
+    for key in paper.index:
+        r = _row(n, key); v = seed_metrics(row_id(r), out, metric); p = paired_diff(v, base)
+        pd_ = paper.loc[key, metric] - paper.loc[base_key, metric]
+        recs.append({KEY_COLUMNS[n][0]: key, 'run': row_id(r), 'seeds': len(v),
+                     f'{metric} ours': round(float(np.mean(list(v.values()))), 2) if v else float('nan'),
+                     'std': round(float(np.std(list(v.values()), ddof=1)), 2) if len(v) > 1 else float('nan'),
+                     'Δ ours': round(p.mean, 2) if p else float('nan'),
+                     '95 % interval': f'[{p.lo:+.2f}, {p.hi:+.2f}]' if p else '',
+                     f'{metric} paper': paper.loc[key, metric], 'Δ paper': round(pd_, 1)})
+    return pd.DataFrame(recs)
+
+def claims(out:str|Path='results/ablation', root:str|Path='.', metric:str='mask_AP') -> pd.DataFrame:
+    "One line per claim of the paper: its effect there, ours with the interval, and the verdict."
+    recs = []
+    for text, n, key, base in CLAIMS:
+        paper = paper_table(n, root).set_index(KEY_COLUMNS[n][0])
+        pdelta = float(paper.loc[key, metric] - paper.loc[base, metric])
+        p = paired_diff(seed_metrics(row_id(_row(n, key)), out, metric), seed_metrics(row_id(_row(n, base)), out, metric))
+        recs.append(dict(claim=text, table=n, paper=f'{pdelta:+.1f}',
+                         ours=f'{p.mean:+.2f} [{p.lo:+.2f}, {p.hi:+.2f}] over {p.n} seeds' if p else '',
+                         verdict=verdict(p, pdelta)))
+    return pd.DataFrame(recs)
 
 # %% ../nbs/30_ablations.ipynb #00000015
 def benchmark_presets(presets:list, # row ids, preset names of scnet.baselines, or TableRows
