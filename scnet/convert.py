@@ -21,7 +21,8 @@ from .model import SCNetConfig, build_model
 from .baselines import apply_mmdet_switches
 
 # %% auto #0
-__all__ = ['RENAMES', 'PRESETS', 'convert_key', 'load_mmdet_checkpoint', 'convert_mmdet', 'config_from_mmdet', 'main']
+__all__ = ['RENAMES', 'PRESETS', 'convert_key', 'load_mmdet_checkpoint', 'convert_mmdet', 'config_from_mmdet', 'infer_preset',
+           'main']
 
 # %% ../nbs/11_convert.ipynb #00000005
 RENAMES = [(r'^rpn_head\.', 'rpn.head.'),
@@ -43,7 +44,8 @@ def convert_key(k:str # a reference state-dict key
 def load_mmdet_checkpoint(path:str|Path, # an mmdet 2.x/3.x .pth
                          ) -> tuple[dict, dict]: # state_dict, meta
     "The state dict and meta of an mmdet checkpoint file (or of a bare state dict file)."
-    ck = torch.load(path, map_location='cpu', weights_only=True)
+    from scnet.train import load_checkpoint # errors name the file: missing, empty, truncated, or pickled code (refused)
+    ck = load_checkpoint(path)
     if not isinstance(ck, dict): raise ValueError(f"{path}: expected a dict, got {type(ck).__name__}")
     sd, meta = (ck['state_dict'], ck.get('meta') or {}) if isinstance(ck.get('state_dict'), dict) else (ck, {})
     if not all(isinstance(v, Tensor) for v in sd.values()): raise ValueError(f"{path}: state_dict holds non-tensors")
@@ -54,22 +56,25 @@ def convert_mmdet(state_dict:dict, # mmdet keys -> tensors (or a checkpoint dict
                   target:nn.Module|dict|None=None, # our model or its state dict, to check keys and shapes against
                   dtype:torch.dtype|None=torch.float32, # floating tensors are cast to this (None: keep)
                  ) -> dict: # our keys -> tensors
-    "The reference's SCNet state dict in our names; every key mapped, none left over, shapes checked."
+    "The reference's SCNet state dict in our names; every key mapped, none left over, shapes checked; all problems in one error."
     if isinstance(state_dict.get('state_dict'), dict): state_dict = state_dict['state_dict']
     out, left = {}, []
     for k, v in state_dict.items():
         nk = convert_key(k.removeprefix('module.'))
         if nk is None: left.append(k); continue
         out[nk] = v.to(dtype) if dtype is not None and v.is_floating_point() else v
-    if left: raise KeyError(f"convert_mmdet: {len(left)} reference key(s) with no mapping: {left[:10]}")
+    problems = [f"{len(left)} reference key(s) with no mapping: {_few(left)}"] if left else []
     if target is not None:
         ref = target.state_dict() if isinstance(target, nn.Module) else target
         extra, missing = sorted(set(out) - set(ref)), sorted(set(ref) - set(out))
-        if extra: raise KeyError(f"convert_mmdet: {len(extra)} converted key(s) not in the model: {extra[:10]}")
-        if missing: raise KeyError(f"convert_mmdet: {len(missing)} model key(s) missing from the checkpoint: {missing[:10]}")
-        bad = [f'{k}: {tuple(out[k].shape)} vs model {tuple(ref[k].shape)}' for k in out if out[k].shape != ref[k].shape]
-        if bad: raise ValueError(f"convert_mmdet: {len(bad)} shape mismatch(es): {bad[:10]}")
+        bad = [f'{k}: {tuple(out[k].shape)} vs model {tuple(ref[k].shape)}' for k in out if k in ref and out[k].shape != ref[k].shape]
+        problems += [f'{len(extra)} converted key(s) not in the model: {_few(extra)}'] * bool(extra)
+        problems += [f'{len(missing)} model key(s) missing from the checkpoint: {_few(missing)}'] * bool(missing)
+        problems += [f'{len(bad)} shape mismatch(es): {_few(bad)}'] * bool(bad)
+    if problems: raise ValueError('convert_mmdet: ' + '; '.join(problems))
     return out
+
+def _few(xs:list, n:int=50) -> str: return str(xs[:n]) + (f' ... and {len(xs) - n} more' if len(xs) > n else '')
 
 # %% ../nbs/11_convert.ipynb #00000013
 def _get(d:dict, path:str, default=KeyError):
@@ -202,22 +207,34 @@ def _infer_sizes(sd:dict) -> tuple[int, int|None]:
     s = sd.get('roi_head.semantic_head.conv_logits.weight')
     return K, (s.shape[0] if s is not None else None)
 
+def infer_preset(sd:dict # an mmdet state dict
+                ) -> str: # one of PRESETS
+    "The preset whose backbone the checkpoint has: ResNet-18 (demo), ResNet-50/101, or ResNeXt-101 64x4d."
+    if 'backbone.layer1.0.conv1.weight' not in sd:
+        raise ValueError('no ResNet backbone in the checkpoint (backbone.layer1.0.conv1.weight); pass --model')
+    if 'backbone.layer1.0.conv3.weight' not in sd: return 'scnet_demo' # basic blocks: ResNet-18
+    n3 = len({k.split('.')[2] for k in sd if k.startswith('backbone.layer3.')})
+    w = sd['backbone.layer1.0.conv2.weight']; grouped = w.shape[1] != w.shape[0] # grouped: in/groups != out
+    name = {(6, False): 'scnet_r50', (23, False): 'scnet_r101', (23, True): 'scnet_x101_64x4d'}.get((n3, grouped))
+    if name is None: raise ValueError(f"backbone with {n3} layer3 blocks{' and grouped convolutions' if grouped else ''} "
+                                      f"matches none of {PRESETS}; pass --model")
+    return name
+
 def main(argv:list[str]|None=None) -> int:
     "`scnet convert-mmdet`: convert an mmdet SCNet checkpoint to this project's state dict."
     import scnet.model as M
     p = argparse.ArgumentParser(prog='scnet convert-mmdet', description='convert an mmdet 2.x/3.x SCNet checkpoint')
     p.add_argument('src', help='mmdet checkpoint (.pth)'); p.add_argument('dst', help='output file (.pth)')
-    p.add_argument('--model', choices=PRESETS, default=None, help='check keys and shapes against this preset')
+    p.add_argument('--model', choices=PRESETS, default=None, help='check keys and shapes against this preset (default: the one the backbone shows)')
     p.add_argument('--num-classes', type=int, default=None); p.add_argument('--num-semantic-classes', type=int, default=None)
     a = p.parse_args(argv)
     sd, meta = load_mmdet_checkpoint(a.src)
-    target = None
-    if a.model:
-        K, S = _infer_sizes(sd)
-        with torch.device('meta'):
-            target = build_model(getattr(M, a.model)(num_classes=a.num_classes or K, num_semantic_classes=a.num_semantic_classes or S))
-    out = convert_mmdet(sd, target)
+    name = a.model or infer_preset(sd); K, S = _infer_sizes(sd)
+    with torch.device('meta'): # shapes only: nothing is allocated
+        target = build_model(getattr(M, name)(num_classes=a.num_classes or K, num_semantic_classes=a.num_semantic_classes or S))
+    try: out = convert_mmdet(sd, target)
+    except ValueError as e: raise ValueError(f'{a.src} against {name}: {e}') from None
     torch.save(dict(state_dict=out, meta=dict(converted_from=str(a.src), mmdet_meta=meta)), a.dst)
     print(f'{a.src} -> {a.dst}: {len(out)} tensors, {sum(v.numel() for v in out.values()):,} values'
-          + (f', checked against {a.model}' if a.model else ''))
+          + f', checked against {name}')
     return 0

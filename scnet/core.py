@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #00000002
 from __future__ import annotations
-import json, os, platform, random, sys, tempfile
+import json, os, platform, random, re, socket, sys, tempfile, time
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -14,8 +14,8 @@ import torch
 
 # %% auto #0
 __all__ = ['FIXTURE_REL', 'seed_everything', 'rng_state', 'set_rng_state', 'default_device', 'setup_cpu', 'to_device',
-           'atomic_write', 'save_json', 'from_dict', 'env_info', 'find_fixture', 'rel_err', 'sigmoid_tol',
-           'param_block', 'grad_errors']
+           'stale_tmp_files', 'atomic_write', 'save_json', 'from_dict', 'env_info', 'find_fixture', 'rel_err',
+           'sigmoid_tol', 'param_block', 'grad_errors']
 
 # %% ../nbs/00_core.ipynb #00000005
 def seed_everything(seed:int=0, # the one seed for python, numpy and torch (CPU and every GPU)
@@ -60,18 +60,61 @@ def to_device(x:Any, # a tensor, or lists/tuples/dicts of them (other leaves are
     return x
 
 # %% ../nbs/00_core.ipynb #00000014
+_HOST = socket.gethostname().split('.')[0] or 'host'
+_TMP = re.compile(r'^\.(?P<name>.+)\.(?P<host>.+)-(?P<pid>\d+)-[a-z0-9_]+\.tmp$')
+
+def _alive(pid:int) -> bool:
+    try: os.kill(pid, 0)
+    except ProcessLookupError: return False
+    except PermissionError: pass # someone else's process: alive
+    return True
+
+def stale_tmp_files(folder:str|Path, # where `atomic_write` wrote
+                    max_age_s:float=86400, # temp files not provably ours count as stale after this
+                   ) -> list[Path]:
+    "`atomic_write` temp files in `folder` left by a killed writer (dead process on this host, or older than a day)."
+    out = []
+    for p in Path(folder).glob('.*.tmp'):
+        m = _TMP.match(p.name)
+        try: old = time.time() - p.stat().st_mtime > max_age_s
+        except FileNotFoundError: continue # its writer just renamed it
+        if (not _alive(int(m['pid'])) if m and m['host'] == _HOST else old): out.append(p)
+    return sorted(out)
+
+# %% ../nbs/00_core.ipynb #00000100
+class _Recording:
+    "A binary file that remembers the first OS error of a write (torch.save turns it into 'unexpected pos')."
+    def __init__(self, f): self.f, self.error = f, None
+    def write(self, b):
+        try: return self.f.write(b)
+        except OSError as e: self.error = self.error or e; raise
+    def __getattr__(self, k): return getattr(self.f, k)
+
+def _named(e:OSError, path:Path) -> OSError:
+    "`e` again (same type and errno) with a message naming `path` and what became of the previous file."
+    was = 'the previous file is unchanged' if path.exists() else 'nothing was written'
+    return type(e)(e.errno, f'cannot write {path}: {e.strerror or e}; {was}')
+
 def atomic_write(path:str|Path, # the file to (re)write
                  write_fn, # called with a binary file object to write into
                 ) -> Path:
-    "Write `path` all at once or not at all."
-    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
+    "Write `path` all at once or not at all; errors name `path`, and the previous file stays intact."
+    path = Path(path)
     try:
-        with os.fdopen(fd, 'wb') as f:
-            write_fn(f); f.flush(); os.fsync(f.fileno())
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for p in stale_tmp_files(path.parent): p.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{_HOST}-{os.getpid()}-', suffix='.tmp')
+    except OSError as e: raise _named(e, path) from e
+    f = None
+    try:
+        with os.fdopen(fd, 'wb') as raw:
+            f = _Recording(raw); write_fn(f); raw.flush(); os.fsync(raw.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True); raise
+    except BaseException as e:
+        Path(tmp).unlink(missing_ok=True)
+        err = e if isinstance(e, OSError) else (f.error if f is not None else None)
+        if err is not None: raise _named(err, path) from e
+        raise
     return path
 
 def save_json(obj:Any, path:str|Path) -> Path:

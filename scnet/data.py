@@ -4,7 +4,7 @@
 
 # %% ../nbs/01b_coco.ipynb #00000002
 from __future__ import annotations
-import contextlib, io, json
+import contextlib, io, json, os, warnings
 from collections import Counter
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from torchvision import tv_tensors
 
 # %% auto #0
 __all__ = ['load_coco', 'read_image', 'seg_to_mask', 'parse_anns', 'read_semantic', 'semantic_from_instances', 'CocoDataset',
-           'coco_results', 'shapes_dataset', 'coco_dataset']
+           'missing_files', 'summary', 'coco_results', 'shapes_dataset', 'coco_dataset']
 
 # %% ../nbs/01b_coco.ipynb #00000006
 _NEED = dict(images=('id', 'file_name', 'width', 'height'), annotations=('id', 'image_id', 'category_id', 'bbox'),
@@ -49,6 +49,18 @@ def load_coco(ann_file:str|Path) -> COCO:
     return coco
 
 # %% ../nbs/01b_coco.ipynb #0000000a
+_WARNED_BITS = set() # bit depths already warned about, so a folder of 12-bit images warns once
+
+def _to_8bit(a:np.ndarray, path:Path) -> np.ndarray:
+    "Integer image data of up to 16 (or 32) bits -> uint8, scaled by the smallest common bit depth holding its maximum."
+    top = float(a.max()) if a.size else 0.
+    bits = next((b for b in (8, 10, 12, 14, 16) if top < 2**b), 32)
+    if bits not in (8, 16) and bits not in _WARNED_BITS:
+        _WARNED_BITS.add(bits)
+        warnings.warn(f'{path}: 16-bit image with values up to {top:g}, read as {bits}-bit data (x 255/{2**bits - 1}); '
+                      f'further {bits}-bit images are not reported')
+    return np.clip(np.round(a * (255 / (2**bits - 1))), 0, 255).astype(np.uint8)
+
 def read_image(path:str|Path) -> np.ndarray: # (H, W, 3) uint8 RGB
     "Read an image file as 8-bit RGB, converting grayscale, palette, RGBA and 16-bit images."
     path = Path(path)
@@ -58,8 +70,7 @@ def read_image(path:str|Path) -> np.ndarray: # (H, W, 3) uint8 RGB
     except Exception as e: raise ValueError(f'cannot read image {path}: {e}') from None
     if im.mode in ('I', 'I;16', 'I;16B', 'I;16L', 'I;16N', 'F'):  # 16-bit (or 32-bit) single channel
         a = np.asarray(im, np.float64)
-        scale = 1/257 if im.mode.startswith('I;16') or a.max() > 255 else 1.
-        a = np.clip(np.round(a*scale), 0, 255).astype(np.uint8)
+        a = _to_8bit(a, path) if im.mode.startswith('I;16') or a.max() > 255 else np.clip(np.round(a), 0, 255).astype(np.uint8)
         return np.repeat(a[..., None], 3, 2)
     return np.array(im.convert('RGB'))  # a writable copy, for torch.from_numpy
 
@@ -92,9 +103,9 @@ def parse_anns(anns:list, # pycocotools annotations of one image
     for a in anns:
         if a.get('ignore', False): dropped['ignore_flag'] += 1; continue
         x1, y1, w, h = a['bbox']
+        if a.get('area', w*h) <= 0 or w < 1 or h < 1: dropped['zero_area'] += 1; continue # first: a 0-wide box meets nothing
         if max(0, min(x1 + w, W) - max(x1, 0)) * max(0, min(y1 + h, H) - max(y1, 0)) == 0:
             dropped['outside_image'] += 1; continue
-        if a.get('area', w*h) <= 0 or w < 1 or h < 1: dropped['zero_area'] += 1; continue
         box = [x1, y1, x1 + w, y1 + h]
         if a.get('iscrowd', 0): out['boxes_ignore'].append(box); continue
         out['boxes'].append(box); out['labels'].append(cat2label[a['category_id']])
@@ -162,8 +173,11 @@ class CocoDataset(torch.utils.data.Dataset):
         self.filtered = Counter()
         if train: ids = self._filter_imgs(ids, min_size)
         self.img_ids = ids
-        self.dropped = Counter()  # annotations dropped, by reason, over the kept images
-        for i in ids: self.dropped += parse_anns(self.coco.imgToAnns[i], self.coco.imgs[i], self.cat2label)[1]
+        self.dropped, self.used = Counter(), Counter()  # annotations dropped, by reason, and used, over the kept images
+        for i in ids:
+            a, d = parse_anns(self.coco.imgToAnns[i], self.coco.imgs[i], self.cat2label)
+            self.dropped += d; self.used.update(boxes=len(a['boxes']), crowd=len(a['boxes_ignore']))
+        self._check_files()
 
     def __len__(self): return len(self.img_ids)
     @property
@@ -181,9 +195,11 @@ def _setup_semantic(self:CocoDataset, semantic, seg_dir, num_semantic_classes):
     if semantic not in modes: raise ValueError(f'semantic={semantic!r}: expected one of {modes}')
     if semantic == 'auto': semantic = 'maps' if seg_dir is not None else 'instances'
     if semantic == 'maps':
-        if seg_dir is None: raise ValueError("semantic='maps' needs seg_dir (the stuffthingmaps folder)")
+        if seg_dir is None: raise ValueError("semantic='maps' (--semantic maps) needs seg_dir, the stuffthingmaps folder")
         if not Path(seg_dir).is_dir():
-            raise FileNotFoundError(f"semantic maps folder not found: {seg_dir}; pass semantic='instances' or 'none'")
+            raise FileNotFoundError(f"semantic maps folder not found: {seg_dir} (asked for by semantic='maps', the CLI's "
+                                    "--semantic maps); use 'instances' (--semantic instances) to derive the maps from the "
+                                    "instance masks, or 'none' (--semantic none) to leave the semantic branch out")
         num_semantic_classes = num_semantic_classes or self.coco.dataset.get('num_semantic_classes', 183)
     elif semantic == 'instances': num_semantic_classes = self.num_classes + 1
     else: num_semantic_classes = None
@@ -202,6 +218,43 @@ def _filter_imgs(self:CocoDataset, ids, min_size):
         else: keep.append(i)
     return keep
 CocoDataset._filter_imgs = _filter_imgs
+
+# %% ../nbs/01b_coco.ipynb #00000101
+def missing_files(folder:Path, names:list[str]) -> list[str]:
+    "The `names` (paths relative to `folder`) that are not files there, in their order."
+    by_dir = {}
+    for n in names: by_dir.setdefault(str(Path(n).parent), set())
+    for sub in by_dir:
+        try: by_dir[sub] = {e.name for e in os.scandir(Path(folder)/sub) if e.is_file()} # is_file follows symlinks
+        except (FileNotFoundError, NotADirectoryError): pass
+    return [n for n in names if Path(n).name not in by_dir[str(Path(n).parent)]]
+
+def _missing_error(what:str, miss:list, of:int, folder:Path, ann_file:Path, show:int=50) -> FileNotFoundError:
+    more = f' ... and {len(miss) - show} more' if len(miss) > show else ''
+    where = f'{folder} (the folder does not exist)' if not Path(folder).is_dir() else str(folder)
+    return FileNotFoundError(f"{ann_file}: {len(miss)} of {of} {what} not found under {where}: {', '.join(miss[:show])}{more}")
+
+def _check_files(self:CocoDataset):
+    "Raise naming every missing image (and, for semantic='maps', every missing map) of the kept images."
+    names = [self.coco.imgs[i]['file_name'] for i in self.img_ids]
+    miss = missing_files(self.img_dir, names)
+    if miss: raise _missing_error('images', miss, len(names), self.img_dir, self.ann_file)
+    if self.semantic == 'maps' and self.with_gt:
+        maps = [str(Path(n).with_suffix('.png')) for n in names]
+        miss = missing_files(self.seg_dir, maps)
+        if miss: raise _missing_error("semantic maps (semantic='maps', --semantic maps)", miss, len(maps), self.seg_dir, self.ann_file)
+CocoDataset._check_files = _check_files
+
+# %% ../nbs/01b_coco.ipynb #00000104
+def _counts(c:Counter) -> str: return ', '.join(f'{k} {v}' for k, v in sorted(c.items())) or 'none'
+
+def summary(self:CocoDataset) -> str:
+    "One line: images kept and filtered, annotations used and dropped, each by reason."
+    n = len(self) + sum(self.filtered.values())
+    return (f'{self.ann_file.name}: {len(self)} of {n} images kept (filtered: {_counts(self.filtered)}); '
+            f"{self.used['boxes']} boxes and {self.used['crowd']} crowd regions used, "
+            f'{sum(self.dropped.values())} annotations dropped ({_counts(self.dropped)})')
+CocoDataset.summary = summary
 
 # %% ../nbs/01b_coco.ipynb #0000001b
 def _load(self:CocoDataset, idx:int):
@@ -248,12 +301,12 @@ def shapes_dataset(root:str|Path='data/shapes', split:str='train', transforms=No
     "The synthetic shapes set made by `scnet.shapes.make_shapes` (semantic maps from its stuffthingmaps)."
     root = Path(root); seg = root/'stuffthingmaps'/split
     return CocoDataset(root/split, root/'annotations'/f'instances_{split}.json', transforms,
-                       seg_dir=seg if semantic in ('auto', 'maps') and seg.is_dir() else None,
+                       seg_dir=seg if semantic == 'maps' or (semantic == 'auto' and seg.is_dir()) else None,
                        train=kw.pop('train', split == 'train'), semantic=semantic, **kw)
 
 def coco_dataset(root:str|Path='data/coco', split:str='val2017', transforms=None, semantic:str='auto', **kw) -> CocoDataset:
     "COCO 2017 laid out as `data/README.md` says (`<split>/`, `annotations/instances_<split>.json`, `stuffthingmaps/<split>/`)."
     root = Path(root); seg = root/'stuffthingmaps'/split
     return CocoDataset(root/split, root/'annotations'/f'instances_{split}.json', transforms,
-                       seg_dir=seg if semantic in ('auto', 'maps') and seg.is_dir() else None,
+                       seg_dir=seg if semantic == 'maps' or (semantic == 'auto' and seg.is_dir()) else None,
                        train=kw.pop('train', split.startswith('train')), semantic=semantic, num_semantic_classes=kw.pop('num_semantic_classes', 183), **kw)

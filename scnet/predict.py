@@ -22,9 +22,9 @@ from .data import read_image
 from .transforms import Compose, Resize, RandomFlip, Normalize, Pad, collate
 
 # %% auto #0
-__all__ = ['load_image', 'view_batch', 'predict', 'hflip_boxes', 'boxes_to_view', 'boxes_from_view', 'TTAConfig', 'reference_tta',
-           'mask_probs', 'predict_tta', 'palette', 'draw_instances', 'coco_instances', 'show_predictions',
-           'predict_parser', 'main']
+__all__ = ['IMAGE_EXTS', 'load_image', 'view_batch', 'predict', 'hflip_boxes', 'boxes_to_view', 'boxes_from_view', 'TTAConfig',
+           'reference_tta', 'mask_probs', 'predict_tta', 'palette', 'draw_instances', 'coco_instances',
+           'show_predictions', 'image_files', 'predict_parser', 'main']
 
 # %% ../nbs/22_predict.ipynb #00000005
 def load_image(x # a file path, PIL image, (H,W,3) uint8 array or (3,H,W) uint8 tensor
@@ -210,9 +210,25 @@ def show_predictions(images:list[Tensor], # (3, H, W) uint8 each
     return fig
 
 # %% ../nbs/22_predict.ipynb #0000001c
+IMAGE_EXTS = ('.jpg', '.jpeg', '.png', '.bmp', '.tif', '.tiff', '.webp') # what a folder argument contributes
+
+def image_files(args:list[str] # files and folders
+               ) -> tuple[list[Path], list[tuple[str, str]]]: # the images, and (argument, why) for those naming none
+    "The image files that `args` name: files as given, folders as their image files (sorted, not recursive)."
+    files, bad = [], []
+    for a in args:
+        p = Path(a)
+        if p.is_dir():
+            found = sorted(q for q in p.iterdir() if q.is_file() and q.suffix.lower() in IMAGE_EXTS)
+            if not found: bad.append((a, f"folder without image files ({' '.join(IMAGE_EXTS)})"))
+            files += found
+        elif p.is_file(): files.append(p)
+        else: bad.append((a, 'not found'))
+    return files, bad
+
 def predict_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='scnet predict', description='detect and segment images with a trained SCNet')
-    p.add_argument('images', nargs='+', help='image files')
+    p.add_argument('images', nargs='+', help='image files or folders of them')
     p.add_argument('--checkpoint', required=True, help='a checkpoint written by scnet train / scnet demo')
     p.add_argument('--out', default='predictions', help='folder for <image>.png figures and predictions.json')
     p.add_argument('--scale', type=int, nargs=2, default=None, help='test resize bound (default: the training run\'s)')
@@ -228,6 +244,8 @@ def main(argv:list[str]|None=None) -> int:
     from scnet.train import load_trained
     import matplotlib; matplotlib.use('Agg')
     a = predict_parser().parse_args(argv)
+    files, failed = image_files(a.images); n = len(files) + len(failed)
+    for f, why in failed: print(f'scnet predict: skipped {f}: {why}', file=sys.stderr)
     model, rc = load_trained(a.checkpoint, default_device(a.cpu))
     scale = tuple(a.scale or rc.get('data', {}).get('scale', (1333, 800)))
     tta = None
@@ -235,8 +253,11 @@ def main(argv:list[str]|None=None) -> int:
         tta = TTAConfig(scales=tuple((round(s * 5 / 3), s) for s in a.tta_scales) if a.tta_scales else (scale,), flip=True)
     names, cats = rc.get('classes'), rc.get('cat_ids')
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True); recs = []
-    for i, path in enumerate(a.images):
-        img = load_image(path); p = predict(model, [img], scale, tta=tta)[0]
+    for path in files:
+        try: img = load_image(path)
+        except (OSError, ValueError, TypeError) as e: # an unreadable file costs only itself
+            failed.append((str(path), str(e))); print(f'scnet predict: skipped {path}: {e}', file=sys.stderr); continue
+        p = predict(model, [img], scale, tta=tta)[0]
         fig = show_predictions([img], [p], None, names, a.score_thr)
         fig.savefig(out / f'{Path(path).stem}.png', dpi=110); matplotlib.pyplot.close(fig)
         for b, s, l in zip(p['pred_boxes'].tolist(), p['pred_scores'].tolist(), p['pred_labels'].tolist()):
@@ -244,4 +265,6 @@ def main(argv:list[str]|None=None) -> int:
                              bbox=[b[0], b[1], b[2] - b[0], b[3] - b[1]], score=s))
         print(f"{path}: {int((p['pred_scores'] >= a.score_thr).sum())} detections with score >= {a.score_thr}")
     save_json(recs, out / 'predictions.json')
-    return 0
+    if failed:
+        print(f"scnet predict: {len(failed)} of {n} inputs failed: {'; '.join(f'{f} ({w})' for f, w in failed)}", file=sys.stderr)
+    return 1 if failed else 0

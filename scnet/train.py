@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_train.ipynb #00000002
 from __future__ import annotations
-import argparse, collections, itertools, json, math, os, sys, time
+import argparse, collections, itertools, json, math, os, pickle, sys, time, warnings
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable
@@ -22,8 +22,8 @@ from .core import (seed_everything, rng_state, set_rng_state, default_device, se
 # %% auto #0
 __all__ = ['SCHEDULES', 'PRESETS', 'METHODS', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
            'dist_setup', 'is_main', 'unwrap', 'ResumableSampler', 'SeededItems', 'make_train_loader', 'save_checkpoint',
-           'load_checkpoint', 'train_step', 'RunLog', 'fit', 'spawn', 'fit_and_save_grads', 'load_trained',
-           'preset_config', 'datasets', 'train_parser', 'main']
+           'CheckpointUnreadable', 'load_checkpoint', 'find_resume', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit',
+           'spawn', 'fit_and_save_grads', 'load_trained', 'preset_config', 'datasets', 'train_parser', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
 @dataclass
@@ -51,6 +51,8 @@ class TrainConfig:
     eval_every: int = 1 # evaluate every N epochs (0: only at the end)
     channels_last: bool = False # NHWC convolutions (faster on recent GPUs and some CPUs)
     find_unused_parameters: bool = True # DDP: heads that see no positives in a step give no gradient
+    max_nonfinite: int = 0 # steps with a non-finite (or above `max_loss`) loss to skip before stopping (0: stop at the first)
+    max_loss: float | None = None # a total loss above this counts as diverged, like a NaN (None: only NaN/inf)
 
 SCHEDULES = { # name: the schedule's epochs and decay points (reference `schedule_1x.py` and the 20e configs)
     '1x': dict(epochs=12, milestones=(8, 11)),
@@ -149,49 +151,92 @@ def _numpy_rng(st:dict) -> dict:
     return st
 
 # %% ../nbs/20_train.ipynb #0000001b
+def _first_nonfinite(sd:dict) -> str|None:
+    "The first floating tensor of a state dict holding a NaN or an infinity."
+    return next((k for k, v in sd.items() if torch.is_tensor(v) and v.is_floating_point() and not torch.isfinite(v).all()), None)
+
 def save_checkpoint(path:str|Path, model:nn.Module, optimizer, scheduler, scaler, sampler:ResumableSampler,
                     progress:dict, # {'epoch', 'iter', ...}: where the run stands
                     extra:dict|None=None # e.g. {'config': ..., 'model_config': ...}
                    ) -> Path|None:
-    "Write a checkpoint atomically on the main process; RNG states come from every rank."
+    "Write a checkpoint atomically on the main process; RNG states come from every rank; non-finite weights are refused."
+    sd = unwrap(model).state_dict()
+    bad = _first_nonfinite(sd) # every rank holds the same weights, so every rank raises: no rank waits below
+    if bad: raise FloatingPointError(f"not writing {path}: weight {bad} is not finite at iteration {progress.get('iter')} "
+                                     "(the model diverged); the previous checkpoint is kept")
     rng = _plain_rng(rng_state())
     rngs = [None] * dist.get_world_size() if dist.is_initialized() else [rng]
     if dist.is_initialized(): dist.all_gather_object(rngs, rng)
     if not is_main(): return None
-    ckpt = dict(model=unwrap(model).state_dict(), optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
+    ckpt = dict(model=sd, optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
                 scaler=scaler.state_dict(), sampler=sampler.state_dict(), rng=rngs, progress=progress, **(extra or {}))
     return atomic_write(path, lambda f: torch.save(ckpt, f))
 
+# %% ../nbs/20_train.ipynb #00000101
+class CheckpointUnreadable(ValueError):
+    "A checkpoint file that is empty, truncated or corrupt (not one that holds refused pickled code)."
+
 def load_checkpoint(path:str|Path, map_location='cpu') -> dict:
-    "Read a checkpoint written by `save_checkpoint` (plain tensors and Python values only)."
+    "Read a checkpoint written by `save_checkpoint` (plain tensors and Python values only); errors name the file."
     path = Path(path)
     if not path.exists(): raise FileNotFoundError(f'checkpoint {path} does not exist')
-    return torch.load(path, map_location=map_location, weights_only=True)
+    if path.is_dir(): raise IsADirectoryError(f'checkpoint {path} is a folder, not a .pth file')
+    n = path.stat().st_size
+    if n == 0: raise CheckpointUnreadable(f'checkpoint {path} is empty (0 bytes): an interrupted copy or write')
+    try: return torch.load(path, map_location=map_location, weights_only=True)
+    except pickle.UnpicklingError as e:
+        why = next((l.strip() for l in str(e).splitlines() if 'Unsupported' in l), str(e).splitlines()[0])
+        raise pickle.UnpicklingError(f'checkpoint {path} refused: it holds pickled Python objects, and loading them could '
+                                     f'run code ({why}); re-save it as plain tensors from a trusted environment') from None
+    except Exception as e: # torch says EOFError, 'failed finding central directory', KeyError: '101', ... for a bad file
+        first = str(e).splitlines()[0] if str(e).strip() else ''
+        raise CheckpointUnreadable(f'checkpoint {path} cannot be read ({n} bytes: truncated, corrupt or not a torch '
+                                   f'checkpoint): {type(e).__name__}: {first}') from e
+
+# %% ../nbs/20_train.ipynb #00000104
+def find_resume(ckpt_dir:str|Path # a run's checkpoints folder
+               ) -> tuple[Path|None, list[tuple[Path, str]]]: # the checkpoint to resume from, the unreadable ones skipped
+    "The newest readable checkpoint of a run: latest.pth, else epoch_N.pth from the highest N down."
+    d = Path(ckpt_dir); num = lambda p: int(p.stem[6:]) if p.stem[6:].isdigit() else -1
+    skipped = []
+    for p in [d/'latest.pth', *sorted(d.glob('epoch_*.pth'), key=num, reverse=True)]:
+        if not p.is_file(): continue
+        try: load_checkpoint(p); return p, skipped
+        except CheckpointUnreadable as e: skipped.append((p, str(e)))
+    return None, skipped
 
 # %% ../nbs/20_train.ipynb #0000001e
+def _reduce_mean(d:dict[str, torch.Tensor]) -> dict[str, float]:
+    "Average a dict of scalars over all ranks (for logging and the non-finite check)."
+    keys = sorted(d); v = torch.stack([d[k].detach().float() for k in keys])
+    if dist.is_initialized(): dist.all_reduce(v); v /= dist.get_world_size()
+    return dict(zip(keys, v.tolist()))
+
+class NonFiniteLoss(FloatingPointError):
+    "A loss that is NaN, infinite or above `max_loss` on some rank; every rank raises it (before the backward pass)."
+    def __init__(self, losses:dict[str, float], max_loss:float|None=None):
+        self.losses = losses
+        bad = next((k for k, v in losses.items() if not math.isfinite(v)), None)
+        super().__init__(f'non-finite loss: first non-finite term {bad} = {losses[bad]}; all terms {losses}' if bad else
+                         f'diverging loss: total {sum(losses.values()):.3g} > max_loss {max_loss:g}; all terms {losses}')
+
 def train_step(model:nn.Module, images:torch.Tensor, targets:list[dict], optimizer, scaler, cfg:TrainConfig,
-               device:torch.device) -> dict[str, torch.Tensor]:
-    "One SGD step (AMP on CUDA); returns the detached losses."
+               device:torch.device) -> dict[str, float]:
+    "One SGD step (AMP on CUDA); returns the losses averaged over the ranks; `NonFiniteLoss` leaves the weights as they were."
     with torch.autocast(device.type, dtype=torch.float16, enabled=cfg.amp and device.type == 'cuda'):
         losses = model(images, targets)
-    loss = sum(losses.values())
-    if not torch.isfinite(loss):
-        raise FloatingPointError(f'non-finite loss: { {k: float(v) for k, v in losses.items()} }')
+    lv = _reduce_mean(losses)
+    if not all(map(math.isfinite, lv.values())) or (cfg.max_loss is not None and sum(lv.values()) > cfg.max_loss):
+        raise NonFiniteLoss(lv, cfg.max_loss)
     optimizer.zero_grad(set_to_none=True)
-    scaler.scale(loss).backward()
+    scaler.scale(sum(losses.values())).backward()
     if cfg.grad_clip:
         scaler.unscale_(optimizer)
         nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g['params']], cfg.grad_clip)
     scaler.step(optimizer); scaler.update()
-    return {k: v.detach() for k, v in losses.items()}
+    return lv
 
 # %% ../nbs/20_train.ipynb #00000020
-def _reduce_mean(d:dict[str, torch.Tensor]) -> dict[str, float]:
-    "Average a dict of scalars over all ranks (for logging)."
-    keys = sorted(d); v = torch.stack([d[k].float() for k in keys])
-    if dist.is_initialized(): dist.all_reduce(v); v /= dist.get_world_size()
-    return dict(zip(keys, v.tolist()))
-
 class RunLog:
     "log.jsonl and TensorBoard on the main process; nothing elsewhere."
     def __init__(self, out_dir:Path, tensorboard:bool=True, truncate_after:int|None=None):
@@ -247,13 +292,15 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
     scaler = torch.amp.GradScaler(device.type, enabled=cfg.amp and device.type == 'cuda')
     state = dict(epoch=0, iter=0, total_iters=max_total, iters_per_epoch=ipe, train_time=0.0, world_size=world)
     extra = dict(config=asdict(cfg), run_config=run_config or {})
+    last_ckpt = None # the newest checkpoint of this run: named by every error that stops it
     if resume:
         ck = load_checkpoint(resume)
         unwrap(model).load_state_dict(ck['model']); optimizer.load_state_dict(ck['optimizer'])
         scheduler.load_state_dict(ck['scheduler']); scaler.load_state_dict(ck['scaler'])
         sampler.load_state_dict(ck['sampler']); state.update(ck['progress'])
         if len(ck['rng']) != world: raise ValueError(f'{resume}: saved by {len(ck["rng"])} processes, resumed with {world}')
-        set_rng_state(_numpy_rng(ck['rng'][rank]))
+        set_rng_state(_numpy_rng(ck['rng'][rank])); last_ckpt = Path(resume)
+        if is_main(): print(f"resumed from {resume} at iteration {state['iter']} (epoch {state['epoch']})", flush=True)
     else:
         seed_everything(cfg.seed + rank)
     if is_main():
@@ -264,10 +311,16 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
     net = (nn.parallel.DistributedDataParallel(model, device_ids=[local] if device.type == 'cuda' else None,
                                                find_unused_parameters=cfg.find_unused_parameters) if world > 1 else model)
     def checkpoint(name):
+        nonlocal last_ckpt
         save_checkpoint(ckpt_dir / name, model, optimizer, scheduler, scaler, sampler, dict(state), extra)
+        last_ckpt = ckpt_dir / name
     def evaluate():
         st = rng_state(); model.eval() # evaluation must not move the training's random stream
         try: m = evaluator(model)
+        except Exception as e: # the checkpoint is written first, so the message can point to it
+            pbar.close(); log.close()
+            raise RuntimeError(f"evaluation at iteration {state['iter']} (epoch {state['epoch']}) failed ({type(e).__name__}: "
+                               f"{e}); the training is saved in {last_ckpt}: fix the validation set and resume from it") from e
         finally: model.train(); set_rng_state(st)
         log(dict(epoch=state['epoch'], iter=state['iter'], **{f'{t}_{k}': v for t, d in m.items() for k, v in d.items()}))
         return m
@@ -284,9 +337,20 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
             images = images.to(device, non_blocking=True); targets = to_device(targets, device)
             if cfg.channels_last: images = images.contiguous(memory_format=torch.channels_last)
             lr = optimizer.param_groups[0]['lr']
-            losses = train_step(net, images, targets, optimizer, scaler, cfg, device)
+            try: lv = train_step(net, images, targets, optimizer, scaler, cfg, device)
+            except NonFiniteLoss as e: # the weights did not move; skip the batch or stop, on every rank alike
+                state['nonfinite'] = state.get('nonfinite', 0) + 1
+                where = f"iteration {state['iter'] + 1} (epoch {state['epoch']})"
+                if state['nonfinite'] > cfg.max_nonfinite:
+                    pbar.close(); log.close()
+                    raise FloatingPointError(f"{where}: {e}; stopped after {state['nonfinite']} such step(s) (max_nonfinite="
+                                             f"{cfg.max_nonfinite}); the newest checkpoint, written while the losses were finite: "
+                                             f"{last_ckpt or 'none yet'}") from None
+                if is_main(): warnings.warn(f"{where}: {e}; batch skipped ({state['nonfinite']} of max_nonfinite={cfg.max_nonfinite})")
+                log(dict(epoch=state['epoch'], iter=state['iter'], skipped_nonfinite=state['nonfinite']))
+                sampler.start += cfg.batch_size; t_last = time.perf_counter(); continue
             scheduler.step(); state['iter'] += 1; sampler.start += cfg.batch_size
-            lv = _reduce_mean(losses); lv['loss'] = sum(lv.values())
+            lv['loss'] = sum(lv.values())
             dt = time.perf_counter() - t_last; t_last = time.perf_counter(); state['train_time'] += dt
             history.append(lv); window.append(dict(lv, time=dt, data_time=t_data, lr=lr))
             if state['iter'] > 2: recent.append(dt)
@@ -312,9 +376,9 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
             if state['iter'] >= state['total_iters']: break
         else: # the epoch ran to its end
             state['epoch'] += 1; sampler.set_epoch(state['epoch']); sampler.start = 0
+            checkpoint(f"epoch_{state['epoch']}.pth"); checkpoint('latest.pth') # before evaluating: a bad val set loses nothing
             if evaluator and cfg.eval_every and state['epoch'] % cfg.eval_every == 0 and state['iter'] < state['total_iters']:
                 metrics = evaluate(); evaluated_at = state['iter']
-            checkpoint(f"epoch_{state['epoch']}.pth"); checkpoint('latest.pth')
             t_last = time.perf_counter()
     pbar.close()
     checkpoint('latest.pth')
@@ -425,6 +489,8 @@ def train_parser() -> argparse.ArgumentParser:
     a('--ckpt-every-iters', type=int, default=0); a('--log-every', type=int, default=20)
     a('--resume', default=None, help="checkpoint to continue from, or 'auto' for <run>/checkpoints/latest.pth if present")
     a('--threads', type=int, default=None, help='torch CPU threads per process')
+    a('--max-nonfinite', type=int, default=0, help='batches with a NaN/inf loss to skip before stopping (default: stop at the first)')
+    a('--max-loss', type=float, default=None, help='a total loss above this counts as diverged, like a NaN')
     return p
 
 def main(argv:list[str]|None=None) -> int:
@@ -437,17 +503,24 @@ def main(argv:list[str]|None=None) -> int:
     root = args.data or f'data/{args.dataset}'
     scale = tuple(args.scale or ((256, 256) if args.dataset == 'shapes' else (1333, 800)))
     train_ds, val_ds = datasets(args.dataset, root, scale, args.semantic)
+    if int(os.environ.get('RANK', 0)) == 0: print(train_ds.summary(), val_ds.summary(), sep='\n', flush=True)
     mcfg = preset_config(args.preset, train_ds.num_classes, train_ds.num_semantic_classes, args.pretrained,
                          args.method, args.glbctx_weight)
     cfg = train_config(args.schedule, lr=args.lr, lr_batch=args.lr_batch, batch_size=args.batch_size,
                        warmup_iters=args.warmup_iters, max_iters=args.max_iters, time_budget_s=args.time_budget,
                        grad_clip=args.grad_clip, amp=not args.no_amp, seed=args.seed, num_workers=args.workers,
                        log_every=args.log_every, ckpt_every_iters=args.ckpt_every_iters, eval_every=args.eval_every,
-                       channels_last=args.channels_last, **({'epochs': args.epochs} if args.epochs else {}))
+                       channels_last=args.channels_last, max_nonfinite=args.max_nonfinite, max_loss=args.max_loss,
+                       **({'epochs': args.epochs} if args.epochs else {}))
     seed_everything(cfg.seed); model = build_model(mcfg)
     out = Path(args.out) / args.name
     resume = args.resume
-    if resume == 'auto': resume = out / 'checkpoints' / 'latest.pth' if (out / 'checkpoints' / 'latest.pth').exists() else None
+    if resume == 'auto':
+        resume, skipped = find_resume(out / 'checkpoints')
+        for p, why in skipped: print(f'--resume auto: skipped {p}: {why}', file=sys.stderr)
+        if resume is None and skipped: # never train afresh over a run whose checkpoints exist but fail to read
+            raise CheckpointUnreadable(f"--resume auto: none of the {len(skipped)} checkpoint(s) in {out / 'checkpoints'} reads; "
+                                       "move them away to start afresh")
     rc = dict(model=asdict(mcfg), data=dict(dataset=args.dataset, root=str(root), scale=list(scale), semantic=args.semantic),
               classes=train_ds.classes, cat_ids=list(train_ds.cat_ids), preset=args.preset, method=args.method)
     ev = lambda m: evaluate(m, val_ds, collate, out_dir=None, batch_size=args.batch_size, num_workers=args.workers)
