@@ -416,14 +416,18 @@ def fit_and_save_grads(model:nn.Module, ds:Dataset, cfg:TrainConfig, collate_fn:
         atomic_write(Path(out_dir) / 'grads.pt', lambda f: torch.save(g, f))
 
 # %% ../nbs/20_train.ipynb #00000032
-def load_trained(checkpoint:str|Path, # a checkpoint written by `fit`
+def load_trained(checkpoint:str|Path, # a checkpoint written by `fit` or `scnet convert-mmdet`
                  device:str|torch.device='cpu') -> tuple[nn.Module, dict]: # model in eval mode, run_config
-    "The SCNet a checkpoint holds, rebuilt from its saved config, and the run's model/data settings."
+    "The model a checkpoint holds, rebuilt from its saved config, and the run's model/data settings and categories."
     from scnet.model import build_model, config_from_dict
     ck = load_checkpoint(checkpoint)
     rc = ck.get('run_config') or {}
-    if 'model' not in rc: raise ValueError(f'{checkpoint}: no model config in the checkpoint (not written by scnet.train.fit?)')
-    model = build_model(config_from_dict(rc['model']))
+    if 'model' not in rc: raise ValueError(f'{checkpoint}: no model config in the checkpoint (not written by scnet train or '
+                                           'scnet convert-mmdet; convert an mmdet checkpoint with scnet convert-mmdet --config)')
+    cfg = config_from_dict(rc['model'])
+    # the backbone's ImageNet file was read once, when training began; the checkpoint's tensors are the whole model
+    cfg = replace(cfg, backbone=replace(cfg.backbone, pretrained=None))
+    model = build_model(cfg)
     model.load_state_dict(ck['model'])
     return model.to(device).eval(), rc
 
