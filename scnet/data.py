@@ -33,6 +33,7 @@ def load_coco(ann_file:str|Path) -> COCO:
     try: d = json.loads(text)
     except json.JSONDecodeError as e: raise ValueError(f'{p}: malformed JSON ({e})') from None
     if not isinstance(d, dict): raise ValueError(f'{p}: top level must be an object, got {type(d).__name__}')
+    if 'annotations' not in d and isinstance(d.get('images'), list): d['annotations'] = [] # an image-info json (test-dev)
     for key, fields in _NEED.items():
         if not isinstance(d.get(key), list): raise ValueError(f"{p}: missing or non-list field '{key}'")
         for i, x in enumerate(d[key]):
