@@ -24,7 +24,7 @@ from .transforms import Compose, Resize, RandomFlip, Normalize, Pad, collate
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'load_image', 'view_batch', 'predict', 'hflip_boxes', 'boxes_to_view', 'boxes_from_view', 'TTAConfig',
            'reference_tta', 'mask_probs', 'predict_tta', 'palette', 'draw_instances', 'coco_instances',
-           'show_predictions', 'image_files', 'predict_parser', 'figure_names', 'prediction_records', 'main']
+           'show_predictions', 'image_files', 'predict_parser', 'figure_names', 'prediction_records', 'main', 'detect']
 
 # %% ../nbs/22_predict.ipynb #00000005
 def load_image(x # a file path, PIL image, (H,W,3) uint8 array or (3,H,W) uint8 tensor
@@ -288,3 +288,21 @@ def main(argv:list[str]|None=None) -> int:
     if failed:
         print(f"scnet predict: {len(failed)} of {n} inputs failed: {'; '.join(f'{f} ({w})' for f, w in failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+# %% ../nbs/22_predict.ipynb #j578f184
+def detect(model:nn.Module, # from `scnet.load`: `.categories`, `.test_scale`
+           images:list, # paths, PIL images, arrays or tensors (or one of them)
+           tta:bool=False, # flip test-time augmentation at the test scale
+           batch_size:int=2) -> list[dict]: # per image: pred_boxes, pred_scores, pred_labels, pred_masks, category_ids, category_names
+    "Detections of `images` at the checkpoint's test scale, with the checkpoint's category ids and names."
+    preds = predict(model, images, model.test_scale, batch_size, TTAConfig((model.test_scale,)) if tta else None)
+    for p in preds:
+        p['category_ids'] = torch.tensor([model.categories[l]['id'] for l in p['pred_labels'].tolist()], dtype=torch.int64)
+        p['category_names'] = [model.categories[l]['name'] for l in p['pred_labels'].tolist()]
+    return preds
+
+class _CallableModule(type(sys)):
+    "This module, callable: `scnet.predict(model, images)` is `detect(model, images)`."
+    def __call__(self, model, images, tta:bool=False, batch_size:int=2) -> list[dict]: return detect(model, images, tta, batch_size)
+
+sys.modules[__name__].__class__ = _CallableModule
