@@ -25,7 +25,7 @@ __all__ = ['SCHEDULES', 'PRESETS', 'METHODS', 'TrainConfig', 'train_config', 'sc
            'CheckpointUnreadable', 'load_checkpoint', 'find_resume', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit',
            'spawn', 'fit_and_save_grads', 'load_trained', 'preset_config', 'datasets', 'DataConfig', 'resolve_data',
            'data_datasets', 'load_matching', 'set_section', 'apply_overrides', 'train_parser', 'is_main_env',
-           'run_configs', 'main']
+           'read_config', 'run_configs', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
 @dataclass
@@ -447,7 +447,7 @@ def preset_config(name:str, # size/backbone preset: one of PRESETS
                   pretrained:str|None=None, # backbone weights file
                   method:str='scnet', # one of METHODS
                   glbctx_weight:float|None=None, # λ, needed by `t5_glbctx`
-                  from_scratch:bool=False, # r50/r101/x101 without ImageNet weights: GroupNorm trunk, nothing frozen
+                  from_scratch:bool|None=None, # True: GroupNorm trunk, nothing frozen; False: BN layout for loaded weights; None: demo without pretrained is from scratch
                  ):
     "The model config of a method at a preset's size for a dataset's class counts (demo from scratch: GroupNorm)."
     from dataclasses import replace
@@ -456,15 +456,16 @@ def preset_config(name:str, # size/backbone preset: one of PRESETS
     if method not in METHODS: raise ValueError(f'unknown method {method!r}; known: {METHODS}')
     if from_scratch and pretrained: raise ValueError('--from-scratch and --pretrained exclude each other')
     if name != 'demo' and from_scratch: # frozen BN statistics of a random trunk would be meaningless
-        return replace(bb := preset_config(name, num_classes, num_semantic_classes, None, method, glbctx_weight),
+        return replace(bb := preset_config(name, num_classes, num_semantic_classes, None, method, glbctx_weight, False),
                        backbone=replace(bb.backbone, norm='gn', frozen_stages=-1))
-    if name == 'demo': base = M.scnet_demo(num_classes, num_semantic_classes, from_scratch=pretrained is None, pretrained=pretrained)
+    scratch = pretrained is None if from_scratch is None else from_scratch # demo: GroupNorm when nothing is loaded into it
+    if name == 'demo': base = M.scnet_demo(num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
     else: base = dict(r50=M.scnet_r50, r101=M.scnet_r101, x101=M.scnet_x101_64x4d)[name](num_classes, num_semantic_classes, pretrained)
     if method == 'scnet': return base
     if (method == 't5_glbctx') != (glbctx_weight is not None):
         raise ValueError('--glbctx-weight goes with --method t5_glbctx (and only with it)')
     cfg = getattr(B, method)(**({'lam': glbctx_weight} if glbctx_weight is not None else {}))
-    if name == 'demo': return B.as_demo(cfg, num_classes, num_semantic_classes, from_scratch=pretrained is None, pretrained=pretrained)
+    if name == 'demo': return B.as_demo(cfg, num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
     # a method without the semantic branch stays without it; one with it loses it when the data has no maps
     nsc = num_semantic_classes if cfg.num_semantic_classes is not None else None
     return replace(cfg, num_classes=num_classes, num_semantic_classes=nsc, backbone=base.backbone)
@@ -488,7 +489,6 @@ class DataConfig:
     val_ann: str | None = None
     val_img: str | None = None
     seg_dir: str | None = None # semantic maps of the training images (default: the layout's stuffthingmaps/<split>)
-    val_seg_dir: str | None = None # of the val images (default: the layout's, else seg_dir)
     scale: tuple[int, int] | None = None # (long, short); default 1333 800, shapes 256 256
     semantic: str = 'auto' # 'auto' (maps when there are some, else from the instances), 'maps', 'instances', 'none'
 
@@ -502,8 +502,7 @@ def resolve_data(d:DataConfig) -> DataConfig:
     return replace(d, root=str(root), scale=tuple(d.scale or ((256, 256) if d.dataset == 'shapes' else (1333, 800))),
                    train_ann=ab(d.train_ann, root/'annotations'/f'instances_{tr}.json'), train_img=ab(d.train_img, root/tr),
                    val_ann=ab(d.val_ann, root/'annotations'/f'instances_{va}.json'), val_img=ab(d.val_img, root/va),
-                   seg_dir=ab(d.seg_dir, None if d.train_ann else seg(tr)),
-                   val_seg_dir=ab(d.val_seg_dir, (None if d.val_ann else seg(va)) or d.seg_dir))
+                   seg_dir=ab(d.seg_dir, None if d.train_ann else seg(tr)))
 
 # %% ../nbs/20_train.ipynb #j1400003
 def data_datasets(d:DataConfig, # resolved
@@ -516,8 +515,8 @@ def data_datasets(d:DataConfig, # resolved
         warnings.warn(f'--semantic auto: no semantic maps for {d.train_ann} (no --seg-dir, no stuffthingmaps/), so the semantic '
                       'branch learns from maps drawn from the instance masks, not the COCO-stuff maps the paper uses; '
                       'pass --seg-dir DIR, or --semantic instances (or none) to choose this explicitly')
-    va = CocoDataset(d.val_img, d.val_ann, test_transforms(tuple(d.scale)), seg_dir=d.val_seg_dir, train=False,
-                     semantic=d.semantic, num_semantic_classes=nsc)
+    # COCO AP reads no semantic ground truth: the val set needs no maps
+    va = CocoDataset(d.val_img, d.val_ann, test_transforms(tuple(d.scale)), train=False, semantic='none')
     if not train: return None, va
     tr = CocoDataset(d.train_img, d.train_ann, train_transforms(tuple(d.scale)), seg_dir=d.seg_dir, train=True,
                      semantic=d.semantic, num_semantic_classes=nsc)
@@ -588,7 +587,6 @@ def train_parser() -> argparse.ArgumentParser:
     a('--train-ann', default=None, help='COCO-format annotation json of the training set (instead of the layout)')
     a('--train-img', default=None, help='its image folder'); a('--val-ann', default=None); a('--val-img', default=None)
     a('--seg-dir', default=None, help='semantic maps of the training images (one png per image)')
-    a('--val-seg-dir', default=None, help='semantic maps of the val images (default: --seg-dir)')
     a('--semantic', default='auto', choices=('auto', 'maps', 'instances', 'none'), help='semantic ground truth source')
     a('--preset', choices=PRESETS, default='demo', help='size and backbone')
     a('--method', choices=METHODS, default='scnet', help="SCNet, a baseline, or a row of the paper's Tables 1-5 (scnet.baselines)")
@@ -616,7 +614,7 @@ def train_parser() -> argparse.ArgumentParser:
 # flags whose name is not their TrainConfig field; every other flag named like a field sets that field
 _TRAIN_RENAMED = dict(time_budget='time_budget_s', workers='num_workers')
 _DATA_FLAGS = dict(dataset='dataset', data='root', train_ann='train_ann', train_img='train_img', val_ann='val_ann',
-                   val_img='val_img', seg_dir='seg_dir', val_seg_dir='val_seg_dir', scale='scale', semantic='semantic')
+                   val_img='val_img', seg_dir='seg_dir', scale='scale', semantic='semantic')
 
 def _train_kw(args, dests) -> dict:
     "TrainConfig fields the flags `dests` set (the schedule's first, so --epochs can change it)."
@@ -642,13 +640,26 @@ def _run_dir(args) -> Path:
 
 def is_main_env() -> bool: return int(os.environ.get('RANK', 0)) == 0
 
+def read_config(path:str|Path) -> dict:
+    "A run config as plain data: JSON (a run's config.json), or YAML (.yaml/.yml) with the same sections."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f'--config {path} does not exist')
+    try:
+        if path.suffix in ('.yaml', '.yml'):
+            import yaml # PyYAML: only needed for YAML configs
+            base = yaml.safe_load(path.read_text())
+        else: base = json.loads(path.read_text())
+    except ImportError: raise ValueError(f'--config {path}: YAML needs PyYAML (pip install pyyaml), or write the config as JSON') from None
+    except ValueError as e: raise ValueError(f'--config {path}: cannot be parsed ({" ".join(str(e).split())})') from None
+    if not isinstance(base, dict): raise ValueError(f'--config {path}: expected a mapping with train / model / data sections')
+    return base
+
 def run_configs(args, given:set) -> dict:
     "{'train', 'model' (None: from the preset), 'data'} as plain data: --config, then the flags given (all without --config)."
     from scnet.model import config_from_dict
     base = {}
     if args.config:
-        with open(args.config) as f: base = json.load(f) # a missing file names itself
-        if not isinstance(base, dict): raise ValueError(f'--config {args.config}: expected a JSON object (a run config.json)')
+        base = read_config(args.config)
         extra = set(base) - {'train', 'model', 'data', 'classes', 'cat_ids', 'preset', 'method', 'load_from'}
         if extra: raise ValueError(f'--config {args.config}: unknown section(s) {sorted(extra)}; known: train, model, data')
         if 'model' in base and given & {'preset', 'method', 'glbctx_weight', 'from_scratch'}:
@@ -684,7 +695,8 @@ def main(argv:list[str]|None=None) -> int:
             raise ValueError(f'--preset {args.preset} without --pretrained would train from random weights with a frozen stem, '
                              'layer1 and BN statistics; pass --pretrained FILE (ImageNet), --load-from CKPT, or --from-scratch')
         cfg['model'] = asdict(preset_config(args.preset, train_ds.num_classes, train_ds.num_semantic_classes, args.pretrained,
-                                            args.method, args.glbctx_weight, args.from_scratch))
+                                            args.method, args.glbctx_weight,
+                                            True if args.from_scratch else (False if args.load_from else None)))
     elif 'pretrained' in given: cfg['model']['backbone']['pretrained'] = args.pretrained
     apply_overrides(cfg, sets_model)
     mcfg = config_from_dict(cfg['model'])
