@@ -265,9 +265,9 @@ def main(argv:list[str]|None=None) -> int:
     out = Path(a.out or Path('runs') / 'predict' / Path(a.checkpoint).stem)
     if (out / 'predictions.json').exists() and not a.overwrite:
         raise FileExistsError(f'{out} holds the predictions.json of an earlier run; pass --overwrite or another --out')
+    model, rc = load_trained(a.checkpoint, default_device(a.cpu), a.set) # a bad checkpoint stops everything: first
     files, failed = image_files(a.images); n = len(files) + len(failed)
     for f, why in failed: print(f'scnet predict: skipped {f}: {why}', file=sys.stderr)
-    model, rc = load_trained(a.checkpoint, default_device(a.cpu), a.set)
     scale = tuple(a.scale or rc.get('data', {}).get('scale', (1333, 800)))
     tta = None
     if a.tta or a.tta_scales:

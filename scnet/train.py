@@ -511,16 +511,16 @@ def data_datasets(d:DataConfig, # resolved
     from scnet.data import CocoDataset, categories, check_categories
     from scnet.transforms import train_transforms, test_transforms
     nsc = 183 if d.dataset == 'coco' and not d.train_ann else None # COCO-stuff; a json's own `num_semantic_classes` otherwise
-    if d.semantic == 'auto' and d.seg_dir is None and train:
-        warnings.warn(f'--semantic auto: no semantic maps for {d.train_ann} (no --seg-dir, no stuffthingmaps/), so the semantic '
-                      'branch learns from maps drawn from the instance masks, not the COCO-stuff maps the paper uses; '
-                      'pass --seg-dir DIR, or --semantic instances (or none) to choose this explicitly')
     # COCO AP reads no semantic ground truth: the val set needs no maps
     va = CocoDataset(d.val_img, d.val_ann, test_transforms(tuple(d.scale)), train=False, semantic='none')
     if not train: return None, va
     tr = CocoDataset(d.train_img, d.train_ann, train_transforms(tuple(d.scale)), seg_dir=d.seg_dir, train=True,
                      semantic=d.semantic, num_semantic_classes=nsc)
     check_categories(categories(tr), categories(va), f'the training set {d.train_ann}', f'the val set {d.val_ann}')
+    if d.semantic == 'auto' and d.seg_dir is None:
+        warnings.warn(f'--semantic auto: no semantic maps for {d.train_ann} (no --seg-dir, no stuffthingmaps/), so the semantic '
+                      'branch learns from maps drawn from the instance masks, not the COCO-stuff maps the paper uses; '
+                      'pass --seg-dir DIR, or --semantic instances (or none) to choose this explicitly')
     return tr, va
 
 # %% ../nbs/20_train.ipynb #j1400006
@@ -680,7 +680,12 @@ def main(argv:list[str]|None=None) -> int:
     from scnet.transforms import collate
     from scnet.data import categories
     setup_cpu(args.threads)
+    # flag combinations first: nothing is read before they are known to make sense
     if args.load_from and args.resume: raise ValueError('--load-from starts a new run from weights; --resume continues one: pick one')
+    if args.from_scratch and args.pretrained: raise ValueError('--from-scratch and --pretrained exclude each other')
+    if not args.config and args.preset != 'demo' and not (args.pretrained or args.load_from or args.from_scratch):
+        raise ValueError(f'--preset {args.preset} without --pretrained would train from random weights with a frozen stem, '
+                         'layer1 and BN statistics; pass --pretrained FILE (ImageNet), --load-from CKPT, or --from-scratch')
     cfg = run_configs(args, given)
     # without --config the model comes from the preset once the data's class counts are known: its --set keys wait
     from scnet.model import SCNetConfig
@@ -691,9 +696,6 @@ def main(argv:list[str]|None=None) -> int:
     train_ds, val_ds = data_datasets(dcfg)
     if is_main_env(): print(train_ds.summary(), val_ds.summary(), sep='\n', flush=True)
     if cfg['model'] is None:
-        if args.preset != 'demo' and not (args.pretrained or args.load_from or args.from_scratch):
-            raise ValueError(f'--preset {args.preset} without --pretrained would train from random weights with a frozen stem, '
-                             'layer1 and BN statistics; pass --pretrained FILE (ImageNet), --load-from CKPT, or --from-scratch')
         cfg['model'] = asdict(preset_config(args.preset, train_ds.num_classes, train_ds.num_semantic_classes, args.pretrained,
                                             args.method, args.glbctx_weight,
                                             True if args.from_scratch else (False if args.load_from else None)))
