@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse, collections, itertools, json, math, os, pickle, sys, time, warnings
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Literal
 
 import numpy as np
 import torch
@@ -21,16 +21,17 @@ from .core import (seed_everything, rng_state, set_rng_state, default_device, se
 
 # %% auto #0
 __all__ = ['SCHEDULES', 'PRESETS', 'METHODS', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
-           'dist_setup', 'is_main', 'unwrap', 'ResumableSampler', 'SeededItems', 'make_train_loader', 'save_checkpoint',
-           'CheckpointUnreadable', 'load_checkpoint', 'find_resume', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit',
-           'spawn', 'fit_and_save_grads', 'load_trained', 'preset_config', 'datasets', 'DataConfig', 'resolve_data',
+           'WarmupCosineSchedule', 'make_schedule', 'make_optimizer', 'dist_setup', 'is_main', 'unwrap',
+           'ResumableSampler', 'SeededItems', 'make_train_loader', 'save_checkpoint', 'CheckpointUnreadable',
+           'load_checkpoint', 'find_resume', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit', 'spawn',
+           'fit_and_save_grads', 'load_trained', 'preset_config', 'datasets', 'DataConfig', 'resolve_data',
            'data_datasets', 'load_matching', 'set_section', 'apply_overrides', 'train_parser', 'is_main_env',
            'read_config', 'run_configs', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
 @dataclass
 class TrainConfig:
-    "How to train: SGD, warm-up + step schedule, precision, checkpoints and logging (reference defaults)."
+    "How to train: optimiser, warm-up + decay, precision, checkpoints and logging (reference defaults: SGD, step decay)."
     lr: float = 0.02 # learning rate meant for `lr_batch` images per step
     lr_batch: int = 16 # global batch the lr is meant for (8 GPUs x 2); other batches scale linearly
     momentum: float = 0.9
@@ -39,6 +40,9 @@ class TrainConfig:
     epochs: float = 12 # length of the schedule in epochs
     milestones: tuple[float, ...] = (8, 11) # epochs after which the lr is multiplied by `gamma`
     gamma: float = 0.1
+    optimizer: Literal['sgd', 'adamw'] = 'sgd' # the reference's SGD; AdamW learns faster from scratch (the CPU recipe)
+    decay: Literal['step', 'cosine'] = 'step' # after warm-up: x`gamma` at each milestone, or a cosine to `min_lr_ratio`
+    min_lr_ratio: float = 0.0 # the cosine's end, as a fraction of lr
     warmup_iters: int = 500 # linear warm-up length
     warmup_ratio: float = 0.001 # lr factor at iteration 0 of the warm-up
     max_iters: int | None = None # stop after this many iterations; milestones keep their place relative to `epochs`
@@ -81,11 +85,45 @@ class WarmupStepSchedule:
         f = self.gamma ** sum(it >= m for m in self.milestones)
         if it < self.warmup_iters: f *= 1 - (1 - it / self.warmup_iters) * (1 - self.warmup_ratio)
         return f
+    @property
+    def replan_until(self) -> float: return 0.9 * min(self.milestones, default=0) # a time budget may move the decays until shortly before the first
+    def resize(self, cfg:'TrainConfig', total_iters:int): self.milestones = milestone_iters(cfg, total_iters)
 
 # %% ../nbs/20_train.ipynb #0000000c
 def milestone_iters(cfg:TrainConfig, total_iters:int) -> list[int]:
     "Decay iterations: the milestones' place in the schedule, applied to a run of `total_iters`."
     return [round(m / cfg.epochs * total_iters) for m in cfg.milestones]
+
+# %% ../nbs/20_train.ipynb #3b1e6289
+class WarmupCosineSchedule:
+    "Learning-rate factor per iteration: mmdet's linear warm-up times a cosine from 1 to `min_ratio` at `total_iters`."
+    def __init__(self, warmup_iters:int, warmup_ratio:float, total_iters:int, min_ratio:float=0.):
+        self.warmup_iters, self.warmup_ratio, self.total_iters, self.min_ratio = warmup_iters, warmup_ratio, total_iters, min_ratio
+    def __call__(self, it:int) -> float:
+        t = min(it / max(self.total_iters, 1), 1.)
+        f = self.min_ratio + (1 - self.min_ratio) * 0.5 * (1 + math.cos(math.pi * t))
+        if it < self.warmup_iters: f *= 1 - (1 - it / self.warmup_iters) * (1 - self.warmup_ratio)
+        return f
+    @property
+    def replan_until(self) -> float: return 0.5 * self.total_iters # past half-way, stretching the curve would bend it visibly
+    def resize(self, cfg:'TrainConfig', total_iters:int): self.total_iters = total_iters
+
+def make_schedule(cfg:TrainConfig, total_iters:int):
+    "The learning-rate factor schedule `cfg.decay` names, for a run of `total_iters`."
+    if cfg.decay == 'step': return WarmupStepSchedule(cfg.warmup_iters, cfg.warmup_ratio, milestone_iters(cfg, total_iters), cfg.gamma)
+    if cfg.decay == 'cosine': return WarmupCosineSchedule(cfg.warmup_iters, cfg.warmup_ratio, total_iters, cfg.min_lr_ratio)
+    raise ValueError(f"TrainConfig.decay: 'step' or 'cosine', not {cfg.decay!r}")
+
+def make_optimizer(model:nn.Module, cfg:TrainConfig, world_size:int=1) -> torch.optim.Optimizer:
+    "SGD as the reference (weight decay on every parameter), or AdamW with no decay on norms and biases."
+    params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+    lr = scaled_lr(cfg, world_size)
+    if cfg.optimizer == 'sgd':
+        return torch.optim.SGD([p for _, p in params], lr=lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+    if cfg.optimizer == 'adamw':  # 1-d tensors are norm scales/shifts and biases: decaying them only fights the norms
+        decay, no = [p for _, p in params if p.ndim > 1], [p for _, p in params if p.ndim <= 1]
+        return torch.optim.AdamW([dict(params=decay, weight_decay=cfg.weight_decay), dict(params=no, weight_decay=0.)], lr=lr)
+    raise ValueError(f"TrainConfig.optimizer: 'sgd' or 'adamw', not {cfg.optimizer!r}")
 
 # %% ../nbs/20_train.ipynb #00000011
 def dist_setup() -> tuple[int, int, int]:
@@ -283,13 +321,12 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
     out_dir = Path(out_dir); ckpt_dir = Path(ckpt_dir or out_dir / 'checkpoints')
     model.to(device)
     if cfg.channels_last: model.to(memory_format=torch.channels_last)
-    params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.SGD(params, lr=scaled_lr(cfg, world), momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+    optimizer = make_optimizer(model, cfg, world)
     loader = make_train_loader(train_ds, cfg, collate_fn, rank, world); sampler = loader.sampler
     ipe = sampler.num_samples // cfg.batch_size # iterations per epoch
     if ipe == 0: raise ValueError(f'dataset of {len(train_ds)} images gives no batch of {cfg.batch_size} per process')
     max_total = cfg.max_iters or round(cfg.epochs * ipe)
-    sched = WarmupStepSchedule(cfg.warmup_iters, cfg.warmup_ratio, milestone_iters(cfg, max_total), cfg.gamma)
+    sched = make_schedule(cfg, max_total)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, sched)
     scaler = torch.amp.GradScaler(device.type, enabled=cfg.amp and device.type == 'cuda')
     state = dict(epoch=0, iter=0, total_iters=max_total, iters_per_epoch=ipe, train_time=0.0, world_size=world)
@@ -362,9 +399,9 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
                 # re-estimate the length at the latest speed while both decays lie ahead; later only stop if time is up
                 v = torch.tensor([float(np.mean(recent)), state['train_time']], dtype=torch.float64)
                 if dist.is_initialized(): dist.all_reduce(v, op=dist.ReduceOp.MAX)
-                if state['iter'] < 0.9 * min(sched.milestones, default=0):
+                if state['iter'] < sched.replan_until:
                     state['total_iters'] = _budget_total(cfg, dict(state, train_time=v[1].item()), v[0].item(), max_total)
-                    sched.milestones = milestone_iters(cfg, state['total_iters']); pbar.total = state['total_iters']
+                    sched.resize(cfg, state['total_iters']); pbar.total = state['total_iters']
                 elif v[1].item() > cfg.time_budget_s: state['total_iters'] = state['iter']
             if state['iter'] % cfg.log_every == 0 or state['iter'] >= state['total_iters']:
                 rec = {k: float(np.mean([w[k] for w in window])) for k in window[0]}
@@ -399,6 +436,8 @@ def _spawned(rank:int, world:int, port:int, fn:Callable, args:tuple, threads:int
                       MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(threads)
     try: fn(*args)
+    except BaseException as e:  # every rank says what stopped it: mp.spawn reports only the first exit it notices
+        print(f'(rank {rank}) {type(e).__name__}: {e}', file=sys.stderr, flush=True); raise
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
 
@@ -609,6 +648,10 @@ def train_parser() -> argparse.ArgumentParser:
     a('--threads', type=int, default=None, help='torch CPU threads per process')
     a('--max-nonfinite', type=int, default=0, help='batches with a NaN/inf loss to skip before stopping (default: stop at the first)')
     a('--max-loss', type=float, default=None, help='a total loss above this counts as diverged, like a NaN')
+    # the optimiser and decay (reference: SGD, step; the CPU from-scratch recipe: AdamW, cosine, see nbs/23_demo)
+    a('--optimizer', choices=('sgd', 'adamw'), default='sgd'); a('--decay', choices=('step', 'cosine'), default='step')
+    a('--weight-decay', type=float, default=1e-4, help='default: the reference SGD value')
+    a('--min-lr-ratio', type=float, default=0., help="the cosine's end as a fraction of --lr")
     return p
 
 # flags whose name is not their TrainConfig field; every other flag named like a field sets that field
