@@ -4,10 +4,10 @@
 
 # %% ../nbs/99_cli.ipynb #00000002
 from __future__ import annotations
-import argparse, importlib, json, sys
+import argparse, importlib, json, pickle, sys
 
 # %% auto #0
-__all__ = ['COMMANDS', 'env_main', 'main']
+__all__ = ['COMMANDS', 'USER_ERRORS', 'env_main', 'main']
 
 # %% ../nbs/99_cli.ipynb #00000005
 COMMANDS = { # name: (module, function taking argv, help)
@@ -29,16 +29,26 @@ def env_main(argv:list[str]|None=None):
     from scnet.core import env_info
     print(json.dumps(env_info(), indent=1))
 
+# what a user's input can be wrong with (a missing or existing file, a bad flag combination, a bad config key or
+# value, a refused checkpoint): one line and exit 2; anything else is a bug and keeps its traceback
+USER_ERRORS = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError, ValueError,
+               pickle.UnpicklingError)
+
 def main(argv:list[str]|None=None # the arguments after `scnet` (default: sys.argv[1:])
         ) -> int: # the exit status
-    "Entry point of the `scnet` console script."
+    "Entry point of the `scnet` console script; `--debug` anywhere shows the traceback of a user error."
     argv = sys.argv[1:] if argv is None else list(argv)
     if not argv or argv[0] in ('-h', '--help'):
-        print('usage: scnet <command> [options]\n\ncommands:')
+        print('usage: scnet <command> [options] [--debug]\n\ncommands:')
         for k, (_, _, h) in COMMANDS.items(): print(f'  {k:14s} {h}')
         return 0 if argv else 2
     cmd, rest = argv[0], argv[1:]
     if cmd not in COMMANDS:
         print(f"scnet: unknown command {cmd!r}; known: {', '.join(COMMANDS)}", file=sys.stderr); return 2
+    debug = '--debug' in rest; rest = [x for x in rest if x != '--debug']
     mod, fn, _ = COMMANDS[cmd]
-    return getattr(importlib.import_module(mod), fn)(rest)
+    try: return getattr(importlib.import_module(mod), fn)(rest)
+    except USER_ERRORS as e:
+        if debug: raise
+        msg = ' '.join(str(e).split()) or type(e).__name__
+        print(f'scnet {cmd}: error: {msg} (--debug for the traceback)', file=sys.stderr); return 2

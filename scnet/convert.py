@@ -21,8 +21,8 @@ from .model import SCNetConfig, build_model
 from .baselines import apply_mmdet_switches
 
 # %% auto #0
-__all__ = ['RENAMES', 'PRESETS', 'convert_key', 'load_mmdet_checkpoint', 'convert_mmdet', 'config_from_mmdet', 'infer_preset',
-           'main']
+__all__ = ['RENAMES', 'PRESETS', 'convert_key', 'load_mmdet_checkpoint', 'convert_mmdet', 'config_from_mmdet', 'model_presets',
+           'infer_preset', 'read_mmdet_config', 'mmdet_categories', 'convert_parser', 'main']
 
 # %% ../nbs/11_convert.ipynb #00000005
 RENAMES = [(r'^rpn_head\.', 'rpn.head.'),
@@ -201,40 +201,125 @@ def config_from_mmdet(model:dict, # mmdet's `model` config as plain data (config
 # %% ../nbs/11_convert.ipynb #0000001e
 PRESETS = ('scnet_r50', 'scnet_r101', 'scnet_x101_64x4d', 'scnet_demo')
 
-def _infer_sizes(sd:dict) -> tuple[int, int|None]:
-    "Class count and semantic class count of a reference state dict."
-    K = sd.get('roi_head.bbox_head.0.fc_cls.weight', sd.get('roi_head.bbox_head.fc_cls.weight')).shape[0] - 1
+def model_presets() -> dict:
+    "`--model` names: every method's preset at full and demo size (each takes num_classes, num_semantic_classes)."
+    import scnet.model as M, scnet.baselines as B
+    return dict(scnet_r50=M.scnet_r50, scnet_r101=M.scnet_r101, scnet_x101_64x4d=M.scnet_x101_64x4d, scnet_demo=M.scnet_demo,
+                mask_rcnn_r50=B.mask_rcnn_r50, cascade_mask_rcnn_r50=B.cascade_mask_rcnn_r50, htc_r50=B.htc_r50,
+                mask_rcnn_demo=B.mask_rcnn_demo, cascade_mask_rcnn_demo=B.cascade_mask_rcnn_demo, htc_demo=B.htc_demo)
+
+def _infer_sizes(sd:dict) -> tuple[int|None, int|None]:
+    "Class count and semantic class count of a reference state dict (None where the head is not there)."
+    w = sd.get('roi_head.bbox_head.0.fc_cls.weight', sd.get('roi_head.bbox_head.fc_cls.weight'))
     s = sd.get('roi_head.semantic_head.conv_logits.weight')
-    return K, (s.shape[0] if s is not None else None)
+    return (w.shape[0] - 1 if w is not None else None), (s.shape[0] if s is not None else None)
 
 def infer_preset(sd:dict # an mmdet state dict
                 ) -> str: # one of PRESETS
     "The preset whose backbone the checkpoint has: ResNet-18 (demo), ResNet-50/101, or ResNeXt-101 64x4d."
     if 'backbone.layer1.0.conv1.weight' not in sd:
-        raise ValueError('no ResNet backbone in the checkpoint (backbone.layer1.0.conv1.weight); pass --model')
+        raise ValueError('no ResNet backbone in the checkpoint (backbone.layer1.0.conv1.weight); pass --model or --config')
     if 'backbone.layer1.0.conv3.weight' not in sd: return 'scnet_demo' # basic blocks: ResNet-18
     n3 = len({k.split('.')[2] for k in sd if k.startswith('backbone.layer3.')})
     w = sd['backbone.layer1.0.conv2.weight']; grouped = w.shape[1] != w.shape[0] # grouped: in/groups != out
     name = {(6, False): 'scnet_r50', (23, False): 'scnet_r101', (23, True): 'scnet_x101_64x4d'}.get((n3, grouped))
     if name is None: raise ValueError(f"backbone with {n3} layer3 blocks{' and grouped convolutions' if grouped else ''} "
-                                      f"matches none of {PRESETS}; pass --model")
+                                      f"matches none of {PRESETS}; pass --model or --config")
     return name
 
-def main(argv:list[str]|None=None) -> int:
-    "`scnet convert-mmdet`: convert an mmdet SCNet checkpoint to this project's state dict."
-    import scnet.model as M
-    p = argparse.ArgumentParser(prog='scnet convert-mmdet', description='convert an mmdet 2.x/3.x SCNet checkpoint')
-    p.add_argument('src', help='mmdet checkpoint (.pth)'); p.add_argument('dst', help='output file (.pth)')
-    p.add_argument('--model', choices=PRESETS, default=None, help='check keys and shapes against this preset (default: the one the backbone shows)')
+# %% ../nbs/11_convert.ipynb #j1400002
+def read_mmdet_config(path:str|Path) -> dict:
+    "The reference's full config as plain data: a JSON dump (or a file with just `model`), or a `.py` via mmengine."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f'mmdet config {path} does not exist')
+    if path.suffix == '.py':
+        try: from mmengine.config import Config
+        except ImportError: raise ValueError(f"{path}: reading a .py config needs mmengine (pip install mmengine); or dump "
+                                             "it to JSON where mmdet is installed: mmengine.Config.fromfile(F).dump('cfg.json')") from None
+        return Config.fromfile(str(path)).to_dict()
+    import json
+    try: c = json.loads(path.read_text())
+    except ValueError as e: raise ValueError(f'{path}: not JSON ({e})') from None
+    if not isinstance(c, dict) or not isinstance(c.get('model', c), dict) or 'type' not in c.get('model', c):
+        raise ValueError(f"{path}: expected an mmdet config (a dict with 'model', or the model dict itself)")
+    return c if 'model' in c else dict(model=c)
+
+def _test_scale(c:dict) -> tuple[int, int]|None:
+    "(long, short) of the first Resize in the config's test pipeline (mmdet 2.x `data.test`, 3.x `test_dataloader`)."
+    pipe = (c.get('test_pipeline') or c.get('test_dataloader', {}).get('dataset', {}).get('pipeline')
+            or c.get('data', {}).get('test', {}).get('pipeline') or [])
+    for t in pipe:
+        for s in (t, *t.get('transforms', [])):
+            sc = s.get('scale', s.get('img_scale'))
+            if 'Resize' in str(s.get('type')) and isinstance(sc, (list, tuple)) and len(sc) == 2 and all(isinstance(v, int) for v in sc):
+                return max(sc), min(sc)
+        if isinstance(t.get('img_scale'), (list, tuple)) and len(t['img_scale']) == 2: return max(t['img_scale']), min(t['img_scale'])
+    return None
+
+# %% ../nbs/11_convert.ipynb #j1400005
+def mmdet_categories(meta:dict, num_classes:int, coco_json:str|Path|None=None) -> list[dict]:
+    "`[{'id', 'name'}]` in label order for a converted checkpoint."
+    from scnet.data import COCO_CATEGORIES, load_coco
+    if coco_json is not None:
+        co = load_coco(coco_json); cats = [dict(id=int(i), name=co.cats[i]['name']) for i in sorted(co.cats)]
+        if len(cats) != num_classes: raise ValueError(f'--categories {coco_json}: {len(cats)} categories, the model has {num_classes} classes')
+        return cats
+    names = (meta.get('dataset_meta') or {}).get('classes') or meta.get('CLASSES')
+    if names is not None and len(names) != num_classes:
+        raise ValueError(f"the checkpoint's meta names {len(names)} classes, its model has {num_classes}; pass --categories")
+    coco = [c['name'] for c in COCO_CATEGORIES]
+    if names is not None and [n.replace('_', ' ') for n in names] != coco: return [dict(id=k + 1, name=n) for k, n in enumerate(names)]
+    if num_classes == 80: return [dict(c) for c in COCO_CATEGORIES]
+    return [dict(id=k + 1, name=f'class_{k + 1}') for k in range(num_classes)]
+
+# %% ../nbs/11_convert.ipynb #j1400007
+def convert_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog='scnet convert-mmdet', description='convert an mmdet 2.x/3.x checkpoint (SCNet, '
+                                'Mask R-CNN, Cascade Mask R-CNN, HTC) into a checkpoint scnet eval/predict/train take')
+    p.add_argument('src', help='mmdet checkpoint (.pth)'); p.add_argument('dst', help='output file (.pth); never overwritten without --overwrite')
+    g = p.add_mutually_exclusive_group()
+    g.add_argument('--config', default=None, help="the reference's config: its .py (needs mmengine) or a JSON dump of it")
+    g.add_argument('--model', choices=tuple(model_presets()), default=None,
+                   help='a preset instead of --config (default: the SCNet preset the backbone shows)')
     p.add_argument('--num-classes', type=int, default=None); p.add_argument('--num-semantic-classes', type=int, default=None)
-    a = p.parse_args(argv)
-    sd, meta = load_mmdet_checkpoint(a.src)
+    p.add_argument('--categories', default=None, help='COCO json whose categories (ids, names) the model predicts')
+    p.add_argument('--scale', type=int, nargs=2, default=None, help="test resize bound (long short); default the config's, else 1333 800")
+    p.add_argument('--overwrite', action='store_true', help='replace an existing output file')
+    return p
+
+def _target_config(a, sd:dict, full:dict|None, generator:str):
+    "The model config to convert onto, and its name for messages."
+    if full is not None:
+        cfg = config_from_mmdet(full['model'], full.get('generator', generator))
+        if a.num_classes or a.num_semantic_classes: raise ValueError('--num-classes/--num-semantic-classes size a preset; '
+                                                                     '--config gives the sizes itself')
+        return cfg, f'--config {a.config}'
     name = a.model or infer_preset(sd); K, S = _infer_sizes(sd)
-    with torch.device('meta'): # shapes only: nothing is allocated
-        target = build_model(getattr(M, name)(num_classes=a.num_classes or K, num_semantic_classes=a.num_semantic_classes or S))
+    K = a.num_classes or K
+    if K is None: raise ValueError(f'{a.src}: no roi_head.bbox_head fc_cls weight to read the class count from; pass --num-classes')
+    return model_presets()[name](num_classes=K, num_semantic_classes=a.num_semantic_classes or S), name
+
+# %% ../nbs/11_convert.ipynb #j1400008
+def main(argv:list[str]|None=None) -> int:
+    "`scnet convert-mmdet`: an mmdet checkpoint as a checkpoint of ours, with its model config and categories."
+    a = convert_parser().parse_args(argv)
+    if Path(a.dst).exists() and not a.overwrite: raise FileExistsError(f'{a.dst} exists; pass --overwrite to replace it')
+    sd, meta = load_mmdet_checkpoint(a.src)
+    full = read_mmdet_config(a.config) if a.config else None
+    gen = f"MMDetection {meta['mmdet_version']}" if meta.get('mmdet_version') else ''
+    cfg, name = _target_config(a, sd, full, gen)
+    with torch.device('meta'): target = build_model(cfg) # shapes only: nothing is allocated
     try: out = convert_mmdet(sd, target)
     except ValueError as e: raise ValueError(f'{a.src} against {name}: {e}') from None
-    torch.save(dict(state_dict=out, meta=dict(converted_from=str(a.src), mmdet_meta=meta)), a.dst)
+    cats = mmdet_categories(meta, cfg.num_classes, a.categories)
+    scale = list(a.scale or (full and _test_scale(full)) or (1333, 800))
+    # the config keeps no weights file: the converted tensors are the whole model
+    mc = dataclasses.replace(cfg, backbone=dataclasses.replace(cfg.backbone, pretrained=None))
+    rc = dict(model=dataclasses.asdict(mc), classes=[c['name'] for c in cats], cat_ids=[c['id'] for c in cats],
+              data=dict(scale=scale), converted_from=str(Path(a.src).resolve()))
+    from scnet.core import atomic_write
+    ck = dict(model=out, state_dict=out, run_config=rc, meta=dict(converted_from=str(a.src), mmdet_meta=meta))
+    atomic_write(a.dst, lambda f: torch.save(ck, f))
     print(f'{a.src} -> {a.dst}: {len(out)} tensors, {sum(v.numel() for v in out.values()):,} values'
-          + f', checked against {name}')
+          + f', checked against {name}; {len(cats)} categories, test scale {scale[0]}x{scale[1]}')
     return 0

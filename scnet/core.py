@@ -95,6 +95,8 @@ def _named(e:OSError, path:Path) -> OSError:
     was = 'the previous file is unchanged' if path.exists() else 'nothing was written'
     return type(e)(e.errno, f'cannot write {path}: {e.strerror or e}; {was}')
 
+_UMASK = os.umask(0); os.umask(_UMASK)  # read once: the process's umask, which os.umask can only report by setting
+
 def atomic_write(path:str|Path, # the file to (re)write
                  write_fn, # called with a binary file object to write into
                 ) -> Path:
@@ -104,6 +106,7 @@ def atomic_write(path:str|Path, # the file to (re)write
         path.parent.mkdir(parents=True, exist_ok=True)
         for p in stale_tmp_files(path.parent): p.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.{_HOST}-{os.getpid()}-', suffix='.tmp')
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp makes 0600; results are for others to read, as open() would make them
     except OSError as e: raise _named(e, path) from e
     f = None
     try:

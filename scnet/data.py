@@ -16,8 +16,9 @@ from pycocotools.coco import COCO
 from torchvision import tv_tensors
 
 # %% auto #0
-__all__ = ['load_coco', 'read_image', 'seg_to_mask', 'parse_anns', 'read_semantic', 'semantic_from_instances', 'CocoDataset',
-           'missing_files', 'summary', 'coco_results', 'shapes_dataset', 'coco_dataset']
+__all__ = ['COCO_CATEGORIES', 'load_coco', 'read_image', 'seg_to_mask', 'parse_anns', 'read_semantic', 'semantic_from_instances',
+           'CocoDataset', 'missing_files', 'summary', 'coco_results', 'shapes_dataset', 'coco_dataset', 'categories',
+           'check_categories']
 
 # %% ../nbs/01b_coco.ipynb #00000006
 _NEED = dict(images=('id', 'file_name', 'width', 'height'), annotations=('id', 'image_id', 'category_id', 'bbox'),
@@ -32,6 +33,7 @@ def load_coco(ann_file:str|Path) -> COCO:
     try: d = json.loads(text)
     except json.JSONDecodeError as e: raise ValueError(f'{p}: malformed JSON ({e})') from None
     if not isinstance(d, dict): raise ValueError(f'{p}: top level must be an object, got {type(d).__name__}')
+    if 'annotations' not in d and isinstance(d.get('images'), list): d['annotations'] = [] # an image-info json (test-dev)
     for key, fields in _NEED.items():
         if not isinstance(d.get(key), list): raise ValueError(f"{p}: missing or non-list field '{key}'")
         for i, x in enumerate(d[key]):
@@ -310,3 +312,26 @@ def coco_dataset(root:str|Path='data/coco', split:str='val2017', transforms=None
     return CocoDataset(root/split, root/'annotations'/f'instances_{split}.json', transforms,
                        seg_dir=seg if semantic == 'maps' or (semantic == 'auto' and seg.is_dir()) else None,
                        train=kw.pop('train', split.startswith('train')), semantic=semantic, num_semantic_classes=kw.pop('num_semantic_classes', 183), **kw)
+
+# %% ../nbs/01b_coco.ipynb #j1400002
+_COCO_NAMES = ('person bicycle car motorcycle airplane bus train truck boat traffic_light fire_hydrant stop_sign '
+               'parking_meter bench bird cat dog horse sheep cow elephant bear zebra giraffe backpack umbrella handbag '
+               'tie suitcase frisbee skis snowboard sports_ball kite baseball_bat baseball_glove skateboard surfboard '
+               'tennis_racket bottle wine_glass cup fork knife spoon bowl banana apple sandwich orange broccoli carrot '
+               'hot_dog pizza donut cake chair couch potted_plant bed dining_table toilet tv laptop mouse remote keyboard '
+               'cell_phone microwave oven toaster sink refrigerator book clock vase scissors teddy_bear hair_drier toothbrush')
+_COCO_IDS = [i for i in range(1, 91) if i not in (12, 26, 29, 30, 45, 66, 68, 69, 71, 83)] # COCO 2017 skips 10 ids
+COCO_CATEGORIES = [dict(id=i, name=n.replace('_', ' ')) for i, n in zip(_COCO_IDS, _COCO_NAMES.split())]
+
+def categories(ds:CocoDataset) -> list[dict]:
+    "The dataset's categories as `[{'id', 'name'}]` in label order (sorted ids, as `CocoDataset` numbers them)."
+    return [dict(id=int(c), name=n) for c, n in zip(ds.cat_ids, ds.classes)]
+
+def check_categories(ours:list[dict], theirs:list[dict], # `[{'id', 'name'}]` each, in label order
+                     what:str, other:str): # names of the two lists for the message, e.g. 'checkpoint x.pth', 'val.json'
+    "Raise naming both lists when two category lists differ (ids, names or order)."
+    key = lambda cs: [(int(c['id']), c['name']) for c in cs]
+    if key(ours) != key(theirs):
+        fmt = lambda cs: ', '.join(f"{i}:{n}" for i, n in key(cs))
+        raise ValueError(f'categories differ: {what} has {len(ours)} [{fmt(ours)}]; {other} has {len(theirs)} '
+                         f'[{fmt(theirs)}]; a model must be trained or evaluated with the categories it was built for')

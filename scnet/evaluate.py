@@ -4,7 +4,8 @@
 
 # %% ../nbs/21_evaluate.ipynb #00000002
 from __future__ import annotations
-import argparse, contextlib, io, json, sys, time
+import argparse, contextlib, io, json, sys, time, warnings
+from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
@@ -22,7 +23,7 @@ from .data import coco_results
 
 # %% auto #0
 __all__ = ['STAT_NAMES', 'pred_results', 'coco_eval', 'per_class_ap', 'metrics_table', 'infer_results', 'eval_loader', 'evaluate',
-           'eval_parser', 'main']
+           'eval_parser', 'eval_out_dir', 'score_results', 'infer_results_tta', 'save_format_only', 'main']
 
 # %% ../nbs/21_evaluate.ipynb #00000005
 STAT_NAMES = ['AP', 'AP50', 'AP75', 'APs', 'APm', 'APl', 'AR1', 'AR10', 'AR100', 'ARs', 'ARm', 'ARl'] # COCOeval.stats order
@@ -140,36 +141,133 @@ def evaluate(model:nn.Module, dataset, # a `CocoDataset` with test transforms (`
 
 # %% ../nbs/21_evaluate.ipynb #0000001b
 def eval_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='scnet eval', description='COCO bbox/segm evaluation of a checkpoint')
-    p.add_argument('--checkpoint', required=True, help='a checkpoint written by scnet train / scnet demo')
-    p.add_argument('--out', default=None, help='folder for metrics.json, per_class.csv, coco_results_<split>.json '
-                                              '(default: the checkpoint run folder)')
-    p.add_argument('--data', default=None, help="dataset root (default: the training run's)")
-    p.add_argument('--split', default=None, help='val (shapes) / val2017 (COCO) by default')
+    p = argparse.ArgumentParser(prog='scnet eval', description='COCO bbox/segm evaluation of a checkpoint or of a results json')
+    p.add_argument('--checkpoint', default=None, help='a checkpoint written by scnet train / scnet demo / scnet convert-mmdet')
+    p.add_argument('--ann', default=None, help='COCO-format json to evaluate on (an image-info json with --format-only)')
+    p.add_argument('--img', default=None, help='the image folder of --ann')
+    p.add_argument('--data', default=None, help="dataset root in the run's layout (default: the training run's)")
+    p.add_argument('--split', default=None, help='split of that layout: val (shapes) / val2017 (COCO) by default')
+    p.add_argument('--out', default=None, help='result folder (default <run>/eval/<json name>, or runs/eval/<checkpoint>/<json name>)')
+    p.add_argument('--overwrite', action='store_true', help='replace the results of an earlier evaluation in that folder')
+    p.add_argument('--format-only', action='store_true', help='write results_bbox.json / results_segm.json, score nothing (test-dev)')
+    p.add_argument('--results', default=None, help='score this COCO results json against --ann (no checkpoint)')
+    p.add_argument('--tta', action='store_true', help='flip test-time augmentation at the test scale')
+    p.add_argument('--tta-scales', type=int, nargs='+', default=None, help='short sides for multi-scale TTA (long = 5/3 x)')
+    p.add_argument('--scale', type=int, nargs=2, default=None, help="test resize bound (long short; default the checkpoint's)")
+    p.add_argument('--set', nargs='+', action='extend', default=[], metavar='KEY=VALUE', help='model test settings, e.g. roi_heads.score_thr=0.05')
     p.add_argument('--batch-size', type=int, default=2); p.add_argument('--workers', type=int, default=2)
     p.add_argument('--amp', action='store_true', help='fp16 inference on CUDA'); p.add_argument('--cpu', action='store_true')
     return p
 
+def eval_out_dir(a, ann:Path) -> Path:
+    "The evaluation's own folder: never the training run's, never an earlier evaluation's without --overwrite."
+    if a.out: out = Path(a.out)
+    else:
+        ck = Path(a.checkpoint).resolve() if a.checkpoint else None
+        run = ck.parent.parent if ck is not None and ck.parent.name == 'checkpoints' else None
+        out = (run / 'eval' if run else Path('runs') / 'eval' / (ck.stem if ck else 'results')) / ann.stem
+    done = [f for f in ('metrics.json', 'results_bbox.json', 'results_segm.json') if (out / f).exists()]
+    if done and not a.overwrite: raise FileExistsError(f'{out} holds an earlier evaluation ({done[0]}); pass --overwrite or --out')
+    return out
+
+def _eval_data(a, rc:dict, scale:tuple):
+    "The dataset of the command line: --ann/--img, else the run's val set (or --data/--split in its layout)."
+    from scnet.data import CocoDataset
+    from scnet.train import DataConfig, resolve_data
+    from scnet.transforms import test_transforms
+    from scnet.core import from_dict
+    if bool(a.ann) != bool(a.img): raise ValueError('--ann and --img go together (the json and its image folder)')
+    if a.ann: ann, img = Path(a.ann), Path(a.img)
+    else:
+        if 'root' not in rc.get('data', {}) and not a.data:
+            raise ValueError(f'{a.checkpoint} names no dataset (a converted checkpoint?): pass --ann FILE --img DIR')
+        d = from_dict(DataConfig, {k: v for k, v in rc.get('data', {}).items()}, 'run_config.data')
+        if a.data or a.split: # a split of the layout: its files, not the run's own val files
+            d = replace(d, root=a.data or d.root, val_ann=None, val_img=None)
+            d = resolve_data(d)
+            if a.split: d = replace(d, val_ann=str(Path(d.root) / 'annotations' / f'instances_{a.split}.json'), val_img=str(Path(d.root) / a.split))
+        d = resolve_data(d); ann, img = Path(d.val_ann), Path(d.val_img)
+    # semantic ground truth plays no part in COCO AP: no maps needed
+    return CocoDataset(img, ann, test_transforms(scale), train=False, semantic='none', with_gt=not a.format_only), ann
+
+# %% ../nbs/21_evaluate.ipynb #ja9ccac1
+def score_results(ann:str|Path, results:str|Path, out_dir:Path, verbose:bool=False) -> dict:
+    "COCO metrics of a results json against the ground truth json; metrics.json and per_class.csv in `out_dir`."
+    from scnet.data import load_coco
+    coco = load_coco(ann)
+    try: res = json.loads(Path(results).read_text())
+    except FileNotFoundError: raise FileNotFoundError(f'results file not found: {results}') from None
+    except ValueError as e: raise ValueError(f'{results}: not JSON ({e})') from None
+    if not isinstance(res, list) or any(not isinstance(r, dict) or 'image_id' not in r for r in res):
+        raise ValueError(f'{results}: expected a list of COCO result records (image_id, category_id, bbox/segmentation, score)')
+    unknown = sorted({r['image_id'] for r in res} - set(coco.imgs))
+    if unknown: raise ValueError(f'{results}: image id(s) {unknown[:10]} are not in {ann}')
+    metrics, evals = coco_eval(coco, res, verbose=verbose)
+    save_json(metrics, out_dir / 'metrics.json')
+    if evals: per_class_ap(evals, coco).round(4).to_csv(out_dir / 'per_class.csv')
+    return metrics
+
+@torch.no_grad()
+def infer_results_tta(model:nn.Module, dataset, # a `CocoDataset` (its transforms are not used: TTA resizes itself)
+                      label2cat:dict, tta, progress:bool=True) -> list[dict]:
+    "COCO result records of every image with `predict`'s test-time augmentation."
+    from tqdm.auto import tqdm
+    from scnet.predict import predict
+    out = []
+    for k in tqdm(range(len(dataset)), disable=not progress, desc='inference (TTA)', leave=False):
+        img, t = dataset._load(k)
+        out += pred_results(t['image_id'], predict(model, [img.as_subclass(torch.Tensor)], tta=tta)[0], label2cat)
+    return out
+
+def save_format_only(results:list[dict], out_dir:Path) -> list[Path]:
+    "`results_bbox.json` and `results_segm.json`: the two files the COCO evaluation server takes."
+    return [save_json([{k: v for k, v in r.items() if k != 'segmentation'} for r in results], out_dir / 'results_bbox.json'),
+            save_json([{k: v for k, v in r.items() if k != 'bbox'} for r in results], out_dir / 'results_segm.json')]
+
+# %% ../nbs/21_evaluate.ipynb #j4b7510d
 def main(argv:list[str]|None=None) -> int:
-    "`scnet eval`: COCO metrics of a checkpoint on a split (several GPUs with torchrun -m scnet.evaluate)."
+    "`scnet eval`: COCO metrics of a checkpoint on a dataset, or of a results json (several GPUs: torchrun -m scnet.evaluate)."
     from scnet.core import default_device
     from scnet.train import load_trained, dist_setup
-    from scnet.data import shapes_dataset, coco_dataset
-    from scnet.transforms import test_transforms, collate
+    from scnet.data import categories, check_categories
+    from scnet.transforms import collate
+    from scnet.predict import TTAConfig
     a = eval_parser().parse_args(argv)
+    if a.results:
+        if not a.ann or a.checkpoint or a.format_only: raise ValueError('--results FILE is scored against --ann FILE, without --checkpoint/--format-only')
+        m = score_results(a.ann, a.results, eval_out_dir(a, Path(a.ann)))
+        print(metrics_table(m).to_string()); return 0
+    if not a.checkpoint: raise ValueError('--checkpoint is needed (or --results FILE --ann FILE to score a results json)')
     rank, world, local = dist_setup()
     device = torch.device('cuda', local) if torch.cuda.is_available() and not a.cpu else default_device(True)
-    model, rc = load_trained(a.checkpoint, device)
-    d = rc.get('data', {}); kind = d.get('dataset', 'shapes')
-    make = shapes_dataset if kind == 'shapes' else coco_dataset
-    split = a.split or ('val' if kind == 'shapes' else 'val2017')
-    ds = make(a.data or d.get('root', f'data/{kind}'), split, test_transforms(tuple(d.get('scale', (1333, 800)))),
-              semantic=d.get('semantic', 'auto'), train=False)
-    out = Path(a.out) if a.out else Path(a.checkpoint).resolve().parent.parent
-    m = evaluate(model, ds, collate, out, split, a.batch_size, a.workers, a.amp)
+    model, rc = load_trained(a.checkpoint, device, a.set)
+    scale = tuple(a.scale or rc.get('data', {}).get('scale') or (1333, 800))
+    ds, ann = _eval_data(a, rc, scale)
+    ck_cats = [dict(id=i, name=n) for i, n in zip(rc.get('cat_ids') or [], rc.get('classes') or [])]
+    if not ck_cats: # a checkpoint from before categories were saved: nothing to compare with
+        warnings.warn(f"{a.checkpoint} names no categories; using {ann}'s, in their id order"); ck_cats = categories(ds)
+    if ds.cat_ids or not a.format_only: check_categories(ck_cats, categories(ds), f'the checkpoint {a.checkpoint}', str(ann))
+    label2cat = {k: c['id'] for k, c in enumerate(ck_cats)} # the checkpoint's ids: the json's order must not relabel anything
+    out = eval_out_dir(a, ann); split = ann.stem
+    tta = (TTAConfig(scales=tuple((round(s * 5 / 3), s) for s in a.tta_scales) if a.tta_scales else (scale,))
+           if a.tta or a.tta_scales else None)
+    if tta is not None and world > 1: raise ValueError('--tta runs on one process; start it without torchrun')
+    if a.format_only or tta is not None:
+        res = (infer_results_tta(model, ds, label2cat, tta) if tta is not None else
+               infer_results(model, eval_loader(ds, collate, a.batch_size, a.workers), label2cat, a.amp))
+        if rank != 0: return 0
+        if a.format_only:
+            files = save_format_only(res, out); print(f'{len(res)} detections on {len(ds)} images: ' + ', '.join(map(str, files)))
+            return 0
+        m, evals = coco_eval(ds.coco, res); save_json(m, out / 'metrics.json'); save_json(res, out / f'coco_results_{split}.json')
+        if evals: per_class_ap(evals, ds.coco).round(4).to_csv(out / 'per_class.csv')
+    else:
+        ds.label2cat = label2cat
+        m = evaluate(model, ds, collate, out, split, a.batch_size, a.workers, a.amp)
     if rank == 0:
         print(metrics_table(m).to_string())
         if (out / 'per_class.csv').exists(): print(pd.read_csv(out / 'per_class.csv').to_string(index=False))
+        print(f'results in {out}')
     return 0
 
 # %% ../nbs/21_evaluate.ipynb #0000001c

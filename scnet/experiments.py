@@ -86,7 +86,7 @@ def run_name(row:TableRow, dataset:str='shapes') -> str:
     return f'{dataset}_{row_id(row)}'
 
 # %% ../nbs/30_ablations.ipynb #0000000d
-TRAIN_RECIPE = '--preset demo --schedule 1x --lr 0.01 --lr-batch 2 --warmup-iters 100 --grad-clip 35 --eval-every 0'
+TRAIN_RECIPE = '--out results --preset demo --schedule 1x --lr 0.01 --lr-batch 2 --warmup-iters 100 --grad-clip 35 --eval-every 0'
 
 def train_flags() -> set[str]:
     "Option strings the installed `scnet train` accepts."

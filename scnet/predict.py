@@ -24,7 +24,7 @@ from .transforms import Compose, Resize, RandomFlip, Normalize, Pad, collate
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'load_image', 'view_batch', 'predict', 'hflip_boxes', 'boxes_to_view', 'boxes_from_view', 'TTAConfig',
            'reference_tta', 'mask_probs', 'predict_tta', 'palette', 'draw_instances', 'coco_instances',
-           'show_predictions', 'image_files', 'predict_parser', 'main']
+           'show_predictions', 'image_files', 'predict_parser', 'figure_names', 'prediction_records', 'main', 'detect']
 
 # %% ../nbs/22_predict.ipynb #00000005
 def load_image(x # a file path, PIL image, (H,W,3) uint8 array or (3,H,W) uint8 tensor
@@ -227,44 +227,82 @@ def image_files(args:list[str] # files and folders
     return files, bad
 
 def predict_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog='scnet predict', description='detect and segment images with a trained SCNet')
+    p = argparse.ArgumentParser(prog='scnet predict', description='detect and segment images with a trained or converted checkpoint')
     p.add_argument('images', nargs='+', help='image files or folders of them')
-    p.add_argument('--checkpoint', required=True, help='a checkpoint written by scnet train / scnet demo')
-    p.add_argument('--out', default='predictions', help='folder for <image>.png figures and predictions.json')
-    p.add_argument('--scale', type=int, nargs=2, default=None, help='test resize bound (default: the training run\'s)')
+    p.add_argument('--checkpoint', required=True, help='a checkpoint written by scnet train / scnet demo / scnet convert-mmdet')
+    p.add_argument('--out', default=None, help='folder for the figures and predictions.json (default runs/predict/<checkpoint name>)')
+    p.add_argument('--overwrite', action='store_true', help='replace the predictions.json of an earlier run in --out')
+    p.add_argument('--scale', type=int, nargs=2, default=None, help='test resize bound (default: the checkpoint\'s)')
     p.add_argument('--tta', action='store_true', help='flip test-time augmentation at the test scale')
     p.add_argument('--tta-scales', type=int, nargs='+', default=None, help='short sides for multi-scale TTA (long = 5/3 x)')
     p.add_argument('--score-thr', type=float, default=0.5, help='drawn detections (all are saved)')
+    p.add_argument('--set', nargs='+', action='extend', default=[], metavar='KEY=VALUE', help='model test settings, e.g. roi_heads.score_thr=0.05')
     p.add_argument('--cpu', action='store_true', help='stay on the CPU even when a GPU is there')
     return p
 
+def figure_names(files:list[Path]) -> list[str]:
+    "A distinct figure name per input: the file's stem, then stem_1, stem_2 ... for later files with the same stem."
+    seen, out = set(), []
+    for f in files:
+        name, k = f'{f.stem}.png', 0
+        while name in seen: k += 1; name = f'{f.stem}_{k}.png'
+        seen.add(name); out.append(name)
+    return out
+
+def prediction_records(p:dict, file:str, image_id:int, figure:str, classes:list, cat_ids:list) -> list[dict]:
+    "One image's detections as JSON records: ids, box (xywh), score, label, category and the mask as COCO RLE."
+    from scnet.data import coco_results
+    recs = coco_results(image_id, p['pred_boxes'], p['pred_scores'], p['pred_labels'], p['pred_masks'], dict(enumerate(cat_ids)))
+    return [dict(r, file=file, figure=figure, label=int(l), category=classes[int(l)])
+            for l, r in zip(p['pred_labels'].tolist(), recs)]
+
 def main(argv:list[str]|None=None) -> int:
-    "`scnet predict`: figures and COCO-style records of a checkpoint's detections on image files."
+    "`scnet predict`: figures and COCO-style records (with RLE masks) of a checkpoint's detections on image files."
     from scnet.core import default_device, save_json
     from scnet.train import load_trained
     import matplotlib; matplotlib.use('Agg')
     a = predict_parser().parse_args(argv)
+    out = Path(a.out or Path('runs') / 'predict' / Path(a.checkpoint).stem)
+    if (out / 'predictions.json').exists() and not a.overwrite:
+        raise FileExistsError(f'{out} holds the predictions.json of an earlier run; pass --overwrite or another --out')
+    model, rc = load_trained(a.checkpoint, default_device(a.cpu), a.set) # a bad checkpoint stops everything: first
     files, failed = image_files(a.images); n = len(files) + len(failed)
     for f, why in failed: print(f'scnet predict: skipped {f}: {why}', file=sys.stderr)
-    model, rc = load_trained(a.checkpoint, default_device(a.cpu))
     scale = tuple(a.scale or rc.get('data', {}).get('scale', (1333, 800)))
     tta = None
     if a.tta or a.tta_scales:
         tta = TTAConfig(scales=tuple((round(s * 5 / 3), s) for s in a.tta_scales) if a.tta_scales else (scale,), flip=True)
-    names, cats = rc.get('classes'), rc.get('cat_ids')
-    out = Path(a.out); out.mkdir(parents=True, exist_ok=True); recs = []
-    for path in files:
+    names = rc.get('classes') or [str(k) for k in range(rc['model']['num_classes'])]
+    cats = rc.get('cat_ids') or list(range(len(names)))
+    out.mkdir(parents=True, exist_ok=True); recs = []
+    for k, (path, fig_name) in enumerate(zip(files, figure_names(files))):
         try: img = load_image(path)
         except (OSError, ValueError, TypeError) as e: # an unreadable file costs only itself
             failed.append((str(path), str(e))); print(f'scnet predict: skipped {path}: {e}', file=sys.stderr); continue
         p = predict(model, [img], scale, tta=tta)[0]
         fig = show_predictions([img], [p], None, names, a.score_thr)
-        fig.savefig(out / f'{Path(path).stem}.png', dpi=110); matplotlib.pyplot.close(fig)
-        for b, s, l in zip(p['pred_boxes'].tolist(), p['pred_scores'].tolist(), p['pred_labels'].tolist()):
-            recs.append(dict(file=str(path), category_id=cats[l] if cats else l, category=names[l] if names else str(l),
-                             bbox=[b[0], b[1], b[2] - b[0], b[3] - b[1]], score=s))
-        print(f"{path}: {int((p['pred_scores'] >= a.score_thr).sum())} detections with score >= {a.score_thr}")
+        fig.savefig(out / fig_name, dpi=110); matplotlib.pyplot.close(fig)
+        recs += prediction_records(p, str(path), k, fig_name, names, cats)
+        print(f"{path}: {int((p['pred_scores'] >= a.score_thr).sum())} detections with score >= {a.score_thr} -> {out / fig_name}")
     save_json(recs, out / 'predictions.json')
     if failed:
         print(f"scnet predict: {len(failed)} of {n} inputs failed: {'; '.join(f'{f} ({w})' for f, w in failed)}", file=sys.stderr)
     return 1 if failed else 0
+
+# %% ../nbs/22_predict.ipynb #j578f184
+def detect(model:nn.Module, # from `scnet.load`: `.categories`, `.test_scale`
+           images:list, # paths, PIL images, arrays or tensors (or one of them)
+           tta:bool=False, # flip test-time augmentation at the test scale
+           batch_size:int=2) -> list[dict]: # per image: pred_boxes, pred_scores, pred_labels, pred_masks, category_ids, category_names
+    "Detections of `images` at the checkpoint's test scale, with the checkpoint's category ids and names."
+    preds = predict(model, images, model.test_scale, batch_size, TTAConfig((model.test_scale,)) if tta else None)
+    for p in preds:
+        p['category_ids'] = torch.tensor([model.categories[l]['id'] for l in p['pred_labels'].tolist()], dtype=torch.int64)
+        p['category_names'] = [model.categories[l]['name'] for l in p['pred_labels'].tolist()]
+    return preds
+
+class _CallableModule(type(sys)):
+    "This module, callable: `scnet.predict(model, images)` is `detect(model, images)`."
+    def __call__(self, model, images, tta:bool=False, batch_size:int=2) -> list[dict]: return detect(model, images, tta, batch_size)
+
+sys.modules[__name__].__class__ = _CallableModule

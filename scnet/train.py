@@ -24,7 +24,9 @@ __all__ = ['SCHEDULES', 'PRESETS', 'METHODS', 'TrainConfig', 'train_config', 'sc
            'WarmupCosineSchedule', 'make_schedule', 'make_optimizer', 'dist_setup', 'is_main', 'unwrap',
            'ResumableSampler', 'SeededItems', 'make_train_loader', 'save_checkpoint', 'CheckpointUnreadable',
            'load_checkpoint', 'find_resume', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit', 'spawn',
-           'fit_and_save_grads', 'load_trained', 'preset_config', 'datasets', 'train_parser', 'main']
+           'fit_and_save_grads', 'load_trained', 'preset_config', 'datasets', 'DataConfig', 'resolve_data',
+           'data_datasets', 'load_matching', 'set_section', 'apply_overrides', 'train_parser', 'is_main_env',
+           'read_config', 'run_configs', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
 @dataclass
@@ -92,7 +94,7 @@ def milestone_iters(cfg:TrainConfig, total_iters:int) -> list[int]:
     "Decay iterations: the milestones' place in the schedule, applied to a run of `total_iters`."
     return [round(m / cfg.epochs * total_iters) for m in cfg.milestones]
 
-# %% ../nbs/20_train.ipynb #00000040
+# %% ../nbs/20_train.ipynb #3b1e6289
 class WarmupCosineSchedule:
     "Learning-rate factor per iteration: mmdet's linear warm-up times a cosine from 1 to `min_ratio` at `total_iters`."
     def __init__(self, warmup_iters:int, warmup_ratio:float, total_iters:int, min_ratio:float=0.):
@@ -434,6 +436,8 @@ def _spawned(rank:int, world:int, port:int, fn:Callable, args:tuple, threads:int
                       MASTER_ADDR='127.0.0.1', MASTER_PORT=str(port))
     torch.set_num_threads(threads)
     try: fn(*args)
+    except BaseException as e:  # every rank says what stopped it: mp.spawn reports only the first exit it notices
+        print(f'(rank {rank}) {type(e).__name__}: {e}', file=sys.stderr, flush=True); raise
     finally:
         if dist.is_initialized(): dist.destroy_process_group()
 
@@ -453,14 +457,20 @@ def fit_and_save_grads(model:nn.Module, ds:Dataset, cfg:TrainConfig, collate_fn:
         atomic_write(Path(out_dir) / 'grads.pt', lambda f: torch.save(g, f))
 
 # %% ../nbs/20_train.ipynb #00000032
-def load_trained(checkpoint:str|Path, # a checkpoint written by `fit`
-                 device:str|torch.device='cpu') -> tuple[nn.Module, dict]: # model in eval mode, run_config
-    "The SCNet a checkpoint holds, rebuilt from its saved config, and the run's model/data settings."
+def load_trained(checkpoint:str|Path, # a checkpoint written by `fit` or `scnet convert-mmdet`
+                 device:str|torch.device='cpu',
+                 sets:list[str]=(), # `--set` overrides of the model config, e.g. 'roi_heads.score_thr=0.05'
+                ) -> tuple[nn.Module, dict]: # model in eval mode, run_config
+    "The model a checkpoint holds, rebuilt from its saved config, and the run's model/data settings and categories."
     from scnet.model import build_model, config_from_dict
     ck = load_checkpoint(checkpoint)
     rc = ck.get('run_config') or {}
-    if 'model' not in rc: raise ValueError(f'{checkpoint}: no model config in the checkpoint (not written by scnet.train.fit?)')
-    model = build_model(config_from_dict(rc['model']))
+    if 'model' not in rc: raise ValueError(f'{checkpoint}: no model config in the checkpoint (not written by scnet train or '
+                                           'scnet convert-mmdet; convert an mmdet checkpoint with scnet convert-mmdet --config)')
+    cfg = config_from_dict(apply_overrides(dict(model=rc['model']), list(sets))['model'] if sets else rc['model'])
+    # the backbone's ImageNet file was read once, when training began; the checkpoint's tensors are the whole model
+    cfg = replace(cfg, backbone=replace(cfg.backbone, pretrained=None))
+    model = build_model(cfg)
     model.load_state_dict(ck['model'])
     return model.to(device).eval(), rc
 
@@ -476,19 +486,25 @@ def preset_config(name:str, # size/backbone preset: one of PRESETS
                   pretrained:str|None=None, # backbone weights file
                   method:str='scnet', # one of METHODS
                   glbctx_weight:float|None=None, # λ, needed by `t5_glbctx`
+                  from_scratch:bool|None=None, # True: GroupNorm trunk, nothing frozen; False: BN layout for loaded weights; None: demo without pretrained is from scratch
                  ):
     "The model config of a method at a preset's size for a dataset's class counts (demo from scratch: GroupNorm)."
     from dataclasses import replace
     from scnet import model as M, baselines as B
     if name not in PRESETS: raise ValueError(f'unknown preset {name!r}; known: {PRESETS}')
     if method not in METHODS: raise ValueError(f'unknown method {method!r}; known: {METHODS}')
-    if name == 'demo': base = M.scnet_demo(num_classes, num_semantic_classes, from_scratch=pretrained is None, pretrained=pretrained)
+    if from_scratch and pretrained: raise ValueError('--from-scratch and --pretrained exclude each other')
+    if name != 'demo' and from_scratch: # frozen BN statistics of a random trunk would be meaningless
+        return replace(bb := preset_config(name, num_classes, num_semantic_classes, None, method, glbctx_weight, False),
+                       backbone=replace(bb.backbone, norm='gn', frozen_stages=-1))
+    scratch = pretrained is None if from_scratch is None else from_scratch # demo: GroupNorm when nothing is loaded into it
+    if name == 'demo': base = M.scnet_demo(num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
     else: base = dict(r50=M.scnet_r50, r101=M.scnet_r101, x101=M.scnet_x101_64x4d)[name](num_classes, num_semantic_classes, pretrained)
     if method == 'scnet': return base
     if (method == 't5_glbctx') != (glbctx_weight is not None):
         raise ValueError('--glbctx-weight goes with --method t5_glbctx (and only with it)')
     cfg = getattr(B, method)(**({'lam': glbctx_weight} if glbctx_weight is not None else {}))
-    if name == 'demo': return B.as_demo(cfg, num_classes, num_semantic_classes, from_scratch=pretrained is None, pretrained=pretrained)
+    if name == 'demo': return B.as_demo(cfg, num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
     # a method without the semantic branch stays without it; one with it loses it when the data has no maps
     nsc = num_semantic_classes if cfg.num_semantic_classes is not None else None
     return replace(cfg, num_classes=num_classes, num_semantic_classes=nsc, backbone=base.backbone)
@@ -501,19 +517,123 @@ def datasets(kind:str, root:str|Path, scale:tuple, semantic:str='auto'):
     return (make(root, tr, train_transforms(scale), semantic=semantic),
             make(root, va, test_transforms(scale), semantic=semantic, train=False))
 
+# %% ../nbs/20_train.ipynb #j1400002
+@dataclass
+class DataConfig:
+    "Where the data is (a layout shortcut or COCO-format files), its semantic maps, and the resize bound."
+    dataset: str = 'shapes' # 'shapes' or 'coco': the folder layout under `root` (when no files are given)
+    root: str | None = None # default data/<dataset>
+    train_ann: str | None = None # COCO instances json of the training set (default: the layout's)
+    train_img: str | None = None # its image folder
+    val_ann: str | None = None
+    val_img: str | None = None
+    seg_dir: str | None = None # semantic maps of the training images (default: the layout's stuffthingmaps/<split>)
+    scale: tuple[int, int] | None = None # (long, short); default 1333 800, shapes 256 256
+    semantic: str = 'auto' # 'auto' (maps when there are some, else from the instances), 'maps', 'instances', 'none'
+
+def resolve_data(d:DataConfig) -> DataConfig:
+    "Every file named, every path absolute: the layout's defaults filled in where the user gave no file."
+    if d.dataset not in ('shapes', 'coco'): raise ValueError(f"data.dataset {d.dataset!r}: expected 'shapes' or 'coco'")
+    root = Path(d.root or f'data/{d.dataset}').resolve()
+    tr, va = ('train', 'val') if d.dataset == 'shapes' else ('train2017', 'val2017')
+    seg = lambda s: root/'stuffthingmaps'/s if (root/'stuffthingmaps'/s).is_dir() else None
+    ab = lambda x, default: None if (x or default) is None else str(Path(x or default).resolve())
+    return replace(d, root=str(root), scale=tuple(d.scale or ((256, 256) if d.dataset == 'shapes' else (1333, 800))),
+                   train_ann=ab(d.train_ann, root/'annotations'/f'instances_{tr}.json'), train_img=ab(d.train_img, root/tr),
+                   val_ann=ab(d.val_ann, root/'annotations'/f'instances_{va}.json'), val_img=ab(d.val_img, root/va),
+                   seg_dir=ab(d.seg_dir, None if d.train_ann else seg(tr)))
+
+# %% ../nbs/20_train.ipynb #j1400003
+def data_datasets(d:DataConfig, # resolved
+                  train:bool=True): # False: only the val set (scnet eval)
+    "Train (augmented) and val (test transforms) `CocoDataset`s of a `DataConfig`; the categories checked alike."
+    from scnet.data import CocoDataset, categories, check_categories
+    from scnet.transforms import train_transforms, test_transforms
+    nsc = 183 if d.dataset == 'coco' and not d.train_ann else None # COCO-stuff; a json's own `num_semantic_classes` otherwise
+    # COCO AP reads no semantic ground truth: the val set needs no maps
+    va = CocoDataset(d.val_img, d.val_ann, test_transforms(tuple(d.scale)), train=False, semantic='none')
+    if not train: return None, va
+    tr = CocoDataset(d.train_img, d.train_ann, train_transforms(tuple(d.scale)), seg_dir=d.seg_dir, train=True,
+                     semantic=d.semantic, num_semantic_classes=nsc)
+    check_categories(categories(tr), categories(va), f'the training set {d.train_ann}', f'the val set {d.val_ann}')
+    if d.semantic == 'auto' and d.seg_dir is None:
+        warnings.warn(f'--semantic auto: no semantic maps for {d.train_ann} (no --seg-dir, no stuffthingmaps/), so the semantic '
+                      'branch learns from maps drawn from the instance masks, not the COCO-stuff maps the paper uses; '
+                      'pass --seg-dir DIR, or --semantic instances (or none) to choose this explicitly')
+    return tr, va
+
+# %% ../nbs/20_train.ipynb #j1400006
+def load_matching(model:nn.Module, path:str|Path) -> tuple[list[str], list[str]]: # loaded keys, skipped (why)
+    "Load every tensor of checkpoint `path` that fits `model` by name and shape; the rest are reported, not loaded."
+    from scnet.convert import convert_key
+    ck = load_checkpoint(path)
+    sd = ck.get('model') if isinstance(ck.get('model'), dict) else ck.get('state_dict', ck)
+    if any(k.startswith(('roi_head.', 'rpn_head.')) for k in sd): # mmdet names: map what the converter maps
+        sd = {(convert_key(k.removeprefix('module.')) or k): v for k, v in sd.items()}
+    own = model.state_dict(); fit_ = {k: v for k, v in sd.items() if k in own and v.shape == own[k].shape}
+    if not fit_: raise ValueError(f'--load-from {path}: no tensor fits this model by name and shape (another architecture?)')
+    skipped = [f'{k} {tuple(v.shape)} vs {tuple(own[k].shape)}' for k, v in sd.items() if k in own and k not in fit_]
+    skipped += [f'{k} (not in the model)' for k in sd if k not in own]
+    skipped += [f'{k} (not in the checkpoint: initialised)' for k in own if k not in sd]
+    model.load_state_dict({k: v.to(own[k].dtype) for k, v in fit_.items()}, strict=False)
+    return sorted(fit_), skipped
+
+def _set(d:dict, keys:list[str], value, where:str):
+    for j, k in enumerate(keys[:-1]):
+        d = d[int(k)] if isinstance(d, list) and k.isdigit() and int(k) < len(d) else d.get(k) if isinstance(d, dict) else None
+        if not isinstance(d, (dict, list)): raise ValueError(f"--set {where}: {'.'.join(keys[:j + 1])} is not a section")
+    last = keys[-1]
+    if isinstance(d, list):
+        if not (last.isdigit() and int(last) < len(d)): raise ValueError(f'--set {where}: index {last} of a list of {len(d)}')
+        d[int(last)] = value
+    elif last not in d: raise ValueError(f"--set {where}: unknown key {last!r}; known: {sorted(d)}")
+    else: d[last] = value
+
+def set_section(cfg:dict, s:str) -> str:
+    "The section ('train', 'model', 'data') a `--set key=value` goes to: its prefix, or the one section holding the key."
+    first = s.split('=', 1)[0].split('.')[0]
+    if first in cfg: return first
+    owners = [sec for sec, v in cfg.items() if isinstance(v, dict) and first in v]
+    if len(owners) != 1:
+        raise ValueError(f"--set {s.split('=', 1)[0]}: {first!r} is " + (f"in {' and '.join(owners)}" if owners else
+                         f"a field of none of {' / '.join(cfg)}") + '; write it as <section>.<key>')
+    return owners[0]
+
+def apply_overrides(cfg:dict, # {'train': {...}, 'model': {...}, 'data': {...}} as plain data
+                    sets:list[str]) -> dict: # 'key=value' each
+    "`cfg` with each dotted `key=value` set (in place); an unknown key or section is an error naming it."
+    for s in sets:
+        if '=' not in s: raise ValueError(f'--set {s}: expected key=value, e.g. --set roi_heads.score_thr=0.05')
+        key, raw = s.split('=', 1); parts = key.split('.')
+        try: value = json.loads(raw)
+        except ValueError: value = raw # a bare word: a string
+        sec = set_section(cfg, s)
+        _set(cfg, parts if parts[0] == sec else [sec, *parts], value, key)
+    return cfg
+
 # %% ../nbs/20_train.ipynb #00000037
 def train_parser() -> argparse.ArgumentParser:
     "Arguments of `scnet train` / `python -m scnet.train`."
     p = argparse.ArgumentParser(prog='scnet train', description='train SCNet (torchrun for several GPUs or nodes)')
     a = p.add_argument
-    a('--name', required=True, help='run name: writes results/<name>/ and results/<name>/checkpoints/')
-    a('--out', default='results', help='parent folder of the run folder (default: %(default)s)')
+    a('--name', required=True, help='run name: writes <out>/<name>/ and <out>/<name>/checkpoints/')
+    a('--out', default='runs', help='parent folder of the run folder (default: %(default)s, git-ignored)')
+    a('--overwrite', action='store_true', help='delete an existing run folder of this name and start afresh')
+    a('--config', default=None, help="a run's config.json (train, model, data): re-runs it; flags given and --set change it")
+    a('--set', nargs='+', action='extend', default=[], metavar='KEY=VALUE',
+      help='dotted overrides of the config, e.g. roi_heads.score_thr=0.05 train.lr=0.01 data.scale=[800,500]')
     a('--dataset', choices=('shapes', 'coco'), default='shapes'); a('--data', default=None, help='dataset root (default data/<dataset>)')
+    a('--train-ann', default=None, help='COCO-format annotation json of the training set (instead of the layout)')
+    a('--train-img', default=None, help='its image folder'); a('--val-ann', default=None); a('--val-img', default=None)
+    a('--seg-dir', default=None, help='semantic maps of the training images (one png per image)')
     a('--semantic', default='auto', choices=('auto', 'maps', 'instances', 'none'), help='semantic ground truth source')
     a('--preset', choices=PRESETS, default='demo', help='size and backbone')
     a('--method', choices=METHODS, default='scnet', help="SCNet, a baseline, or a row of the paper's Tables 1-5 (scnet.baselines)")
     a('--glbctx-weight', type=float, default=None, help='λ for --method t5_glbctx (Table 5)')
-    a('--pretrained', default=None, help='backbone weights file (ImageNet)')
+    a('--pretrained', default=None, help='backbone weights file (ImageNet), read once when the model is built')
+    a('--from-scratch', action='store_true', help='no pretrained backbone (needed to train r50/r101/x101 without one)')
+    a('--load-from', default=None, help='start from the weights of this checkpoint (ours, converted or mmdet) that fit; '
+                                        'fresh optimiser and schedule')
     a('--scale', type=int, nargs=2, default=None, help='resize bound (long short); default 1333 800, shapes 256 256')
     a('--schedule', choices=tuple(SCHEDULES), default='1x'); a('--epochs', type=float, default=None)
     a('--batch-size', type=int, default=2, help='images per process'); a('--lr', type=float, default=0.02)
@@ -530,44 +650,123 @@ def train_parser() -> argparse.ArgumentParser:
     a('--max-loss', type=float, default=None, help='a total loss above this counts as diverged, like a NaN')
     # the optimiser and decay (reference: SGD, step; the CPU from-scratch recipe: AdamW, cosine, see nbs/23_demo)
     a('--optimizer', choices=('sgd', 'adamw'), default='sgd'); a('--decay', choices=('step', 'cosine'), default='step')
-    a('--weight-decay', type=float, default=None, help='default 1e-4 (the reference SGD)')
+    a('--weight-decay', type=float, default=1e-4, help='default: the reference SGD value')
     a('--min-lr-ratio', type=float, default=0., help="the cosine's end as a fraction of --lr")
     return p
 
+# flags whose name is not their TrainConfig field; every other flag named like a field sets that field
+_TRAIN_RENAMED = dict(time_budget='time_budget_s', workers='num_workers')
+_DATA_FLAGS = dict(dataset='dataset', data='root', train_ann='train_ann', train_img='train_img', val_ann='val_ann',
+                   val_img='val_img', seg_dir='seg_dir', scale='scale', semantic='semantic')
+
+def _train_kw(args, dests) -> dict:
+    "TrainConfig fields the flags `dests` set (the schedule's first, so --epochs can change it)."
+    names = set(TrainConfig.__dataclass_fields__)
+    kw = dict(SCHEDULES[args.schedule]) if 'schedule' in dests else {}
+    for d in dests:
+        v, f = getattr(args, d), _TRAIN_RENAMED.get(d, d)
+        if d == 'no_amp': kw['amp'] = not v
+        elif f in names and f not in ('epochs', 'milestones') or (d == 'epochs' and v is not None): kw[f] = v
+    return kw
+
+def _run_dir(args) -> Path:
+    "The run folder; an existing run needs --resume (continue it) or --overwrite (delete it first)."
+    import shutil
+    out = Path(args.out) / args.name
+    if args.overwrite and args.resume: raise ValueError('--overwrite and --resume exclude each other')
+    used = out.is_dir() and any(out.iterdir())
+    if used and args.overwrite and is_main_env(): shutil.rmtree(out)
+    elif used and not args.resume:
+        raise FileExistsError(f'run folder {out} exists (config, log, checkpoints of an earlier run); pass --resume auto to '
+                              'continue it, --overwrite to delete it and start afresh, or another --name')
+    return out
+
+def is_main_env() -> bool: return int(os.environ.get('RANK', 0)) == 0
+
+def read_config(path:str|Path) -> dict:
+    "A run config as plain data: JSON (a run's config.json), or YAML (.yaml/.yml) with the same sections."
+    path = Path(path)
+    if not path.is_file(): raise FileNotFoundError(f'--config {path} does not exist')
+    try:
+        if path.suffix in ('.yaml', '.yml'):
+            import yaml # PyYAML: only needed for YAML configs
+            base = yaml.safe_load(path.read_text())
+        else: base = json.loads(path.read_text())
+    except ImportError: raise ValueError(f'--config {path}: YAML needs PyYAML (pip install pyyaml), or write the config as JSON') from None
+    except ValueError as e: raise ValueError(f'--config {path}: cannot be parsed ({" ".join(str(e).split())})') from None
+    if not isinstance(base, dict): raise ValueError(f'--config {path}: expected a mapping with train / model / data sections')
+    return base
+
+def run_configs(args, given:set) -> dict:
+    "{'train', 'model' (None: from the preset), 'data'} as plain data: --config, then the flags given (all without --config)."
+    from scnet.model import config_from_dict
+    base = {}
+    if args.config:
+        base = read_config(args.config)
+        extra = set(base) - {'train', 'model', 'data', 'classes', 'cat_ids', 'preset', 'method', 'load_from'}
+        if extra: raise ValueError(f'--config {args.config}: unknown section(s) {sorted(extra)}; known: train, model, data')
+        if 'model' in base and given & {'preset', 'method', 'glbctx_weight', 'from_scratch'}:
+            raise ValueError(f"--config {args.config} holds the model: change it with --set model.<key>=..., not "
+                             f"--{sorted(given & {'preset', 'method', 'glbctx_weight', 'from_scratch'})[0].replace('_', '-')}")
+    train = {**asdict(TrainConfig()), **base.get('train', {})}
+    train.update(_train_kw(args, given if args.config else set(vars(args))))
+    data = {**asdict(DataConfig()), **base.get('data', {})}
+    data.update({f: getattr(args, d) for d, f in _DATA_FLAGS.items() if d in given or not args.config})
+    return dict(train=train, model=base.get('model'), data=data)
+
 def main(argv:list[str]|None=None) -> int:
-    "`scnet train`: build data and model from the arguments, `fit`, evaluate; results in results/<name>/."
-    args = train_parser().parse_args(argv)
-    from scnet.model import build_model
+    "`scnet train`: data, model and schedule from flags / --config / --set; `fit`; results in runs/<name>/."
+    p = train_parser(); args = p.parse_args(argv)
+    given = {k for k, v in vars(args).items() if v != p.get_default(k)}
+    from scnet.model import build_model, config_from_dict
     from scnet.evaluate import evaluate
     from scnet.transforms import collate
+    from scnet.data import categories
     setup_cpu(args.threads)
-    root = args.data or f'data/{args.dataset}'
-    scale = tuple(args.scale or ((256, 256) if args.dataset == 'shapes' else (1333, 800)))
-    train_ds, val_ds = datasets(args.dataset, root, scale, args.semantic)
-    if int(os.environ.get('RANK', 0)) == 0: print(train_ds.summary(), val_ds.summary(), sep='\n', flush=True)
-    mcfg = preset_config(args.preset, train_ds.num_classes, train_ds.num_semantic_classes, args.pretrained,
-                         args.method, args.glbctx_weight)
-    cfg = train_config(args.schedule, lr=args.lr, lr_batch=args.lr_batch, batch_size=args.batch_size,
-                       warmup_iters=args.warmup_iters, max_iters=args.max_iters, time_budget_s=args.time_budget,
-                       grad_clip=args.grad_clip, amp=not args.no_amp, seed=args.seed, num_workers=args.workers,
-                       log_every=args.log_every, ckpt_every_iters=args.ckpt_every_iters, eval_every=args.eval_every,
-                       channels_last=args.channels_last, optimizer=args.optimizer, decay=args.decay,
-                       min_lr_ratio=args.min_lr_ratio, **({'weight_decay': args.weight_decay} if args.weight_decay is not None else {}),
-                       max_nonfinite=args.max_nonfinite, max_loss=args.max_loss,
-                       **({'epochs': args.epochs} if args.epochs else {}))
-    seed_everything(cfg.seed); model = build_model(mcfg)
-    out = Path(args.out) / args.name
+    # flag combinations first: nothing is read before they are known to make sense
+    if args.load_from and args.resume: raise ValueError('--load-from starts a new run from weights; --resume continues one: pick one')
+    if args.from_scratch and args.pretrained: raise ValueError('--from-scratch and --pretrained exclude each other')
+    if not args.config and args.preset != 'demo' and not (args.pretrained or args.load_from or args.from_scratch):
+        raise ValueError(f'--preset {args.preset} without --pretrained would train from random weights with a frozen stem, '
+                         'layer1 and BN statistics; pass --pretrained FILE (ImageNet), --load-from CKPT, or --from-scratch')
+    cfg = run_configs(args, given)
+    # without --config the model comes from the preset once the data's class counts are known: its --set keys wait
+    from scnet.model import SCNetConfig
+    shape = dict(cfg, model=cfg['model'] or asdict(SCNetConfig()))
+    sets_model = [s for s in args.set if set_section(shape, s) == 'model']
+    apply_overrides(cfg, [s for s in args.set if s not in sets_model])
+    tcfg = from_dict(TrainConfig, cfg['train'], 'train'); dcfg = resolve_data(from_dict(DataConfig, cfg['data'], 'data'))
+    train_ds, val_ds = data_datasets(dcfg)
+    if is_main_env(): print(train_ds.summary(), val_ds.summary(), sep='\n', flush=True)
+    if cfg['model'] is None:
+        cfg['model'] = asdict(preset_config(args.preset, train_ds.num_classes, train_ds.num_semantic_classes, args.pretrained,
+                                            args.method, args.glbctx_weight,
+                                            True if args.from_scratch else (False if args.load_from else None)))
+    elif 'pretrained' in given: cfg['model']['backbone']['pretrained'] = args.pretrained
+    apply_overrides(cfg, sets_model)
+    mcfg = config_from_dict(cfg['model'])
+    if (mcfg.num_classes, mcfg.num_semantic_classes) != (train_ds.num_classes, train_ds.num_semantic_classes):
+        raise ValueError(f'the model has {mcfg.num_classes} classes and {mcfg.num_semantic_classes} semantic classes, the data '
+                         f'{train_ds.num_classes} and {train_ds.num_semantic_classes}: the config belongs to another dataset')
+    out = _run_dir(args)
+    seed_everything(tcfg.seed); model = build_model(mcfg)
+    if args.load_from:
+        loaded, skipped = load_matching(model, args.load_from)
+        if is_main_env():
+            print(f'--load-from {args.load_from}: {len(loaded)} tensors loaded, {len(skipped)} skipped'
+                  + (f": {'; '.join(skipped[:20])}" + (' ...' if len(skipped) > 20 else '') if skipped else ''), flush=True)
     resume = args.resume
     if resume == 'auto':
         resume, skipped = find_resume(out / 'checkpoints')
-        for p, why in skipped: print(f'--resume auto: skipped {p}: {why}', file=sys.stderr)
+        for p_, why in skipped: print(f'--resume auto: skipped {p_}: {why}', file=sys.stderr)
         if resume is None and skipped: # never train afresh over a run whose checkpoints exist but fail to read
             raise CheckpointUnreadable(f"--resume auto: none of the {len(skipped)} checkpoint(s) in {out / 'checkpoints'} reads; "
                                        "move them away to start afresh")
-    rc = dict(model=asdict(mcfg), data=dict(dataset=args.dataset, root=str(root), scale=list(scale), semantic=args.semantic),
-              classes=train_ds.classes, cat_ids=list(train_ds.cat_ids), preset=args.preset, method=args.method)
-    ev = lambda m: evaluate(m, val_ds, collate, out_dir=None, batch_size=args.batch_size, num_workers=args.workers)
-    r = fit(model, train_ds, cfg, out, collate, evaluator=ev, resume=resume, run_config=rc)
+    cats = categories(train_ds)
+    rc = dict(model=asdict(mcfg), data=asdict(dcfg), classes=[c['name'] for c in cats], cat_ids=[c['id'] for c in cats],
+              preset=args.preset, method=args.method, load_from=str(Path(args.load_from).resolve()) if args.load_from else None)
+    ev = lambda m: evaluate(m, val_ds, collate, out_dir=None, batch_size=tcfg.batch_size, num_workers=tcfg.num_workers)
+    r = fit(model, train_ds, tcfg, out, collate, evaluator=ev, resume=resume, run_config=rc)
     if is_main() and r['metrics']:
         from scnet.evaluate import metrics_table
         print(metrics_table(r['metrics']).to_string())
