@@ -101,6 +101,21 @@ class _RoIAlignJobs(torch.autograd.Function):
         return (None,) * 6 + tuple(grads)
 
 # %% ../nbs/05_box_head.ipynb #72cd559b
+import weakref
+# inference: the contiguous float32 copy of a bf16 or channels-last map, kept while the map lives, because every
+# cascade stage and the mask branch pool the same FPN levels again (the kernel would copy the map on every call)
+_WORK: dict = {}  # id(map) -> (weakref to the map, its version, the copy); an entry dies with its map
+
+def _work_copy(f:Tensor, dt:torch.dtype) -> Tensor:
+    "`f` as a contiguous `dt` tensor (itself when it already is one); reused across calls when no grad is recorded."
+    if f.dtype == dt and f.is_contiguous(): return f
+    if torch.is_grad_enabled(): return f.to(dt).contiguous()
+    hit = _WORK.get(id(f))
+    if hit is not None and hit[0]() is f and hit[1] == f._version and hit[2].dtype == dt: return hit[2]
+    c, k = f.to(dt).contiguous(), id(f)
+    _WORK[k] = (weakref.ref(f, lambda _: _WORK.pop(k, None)), f._version, c)
+    return c
+
 def roi_align_jobs(feats:list[Tensor], # feature maps, each (B, C, H_l, W_l)
                    rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2] in input pixels
                    level:Tensor|None, # (N,) int64 map index of each RoI; None: all on feats[0]
@@ -121,7 +136,7 @@ def roi_align_jobs(feats:list[Tensor], # feature maps, each (B, C, H_l, W_l)
     jobs, lo = [], 0
     for l, n in enumerate(counts):
         jobs += [(l, order[a:min(a + chunk, lo + n)]) for a in range(lo, lo + n, chunk)]; lo += n
-    out = _RoIAlignJobs.apply(rois, jobs, output_size, tuple(scales), pool, threads, *[f.to(dt).contiguous() for f in feats])
+    out = _RoIAlignJobs.apply(rois, jobs, output_size, tuple(scales), pool, threads, *[_work_copy(f, dt) for f in feats])
     return out.to(feats[0].dtype)
 
 # %% ../nbs/05_box_head.ipynb #b4522d78
