@@ -110,10 +110,12 @@ def _work_copy(f:Tensor, dt:torch.dtype) -> Tensor:
     "`f` as a contiguous `dt` tensor (itself when it already is one); reused across calls when no grad is recorded."
     if f.dtype == dt and f.is_contiguous(): return f
     if torch.is_grad_enabled(): return f.to(dt).contiguous()
-    hit = _WORK.get(id(f))
-    if hit is not None and hit[0]() is f and hit[1] == f._version and hit[2].dtype == dt: return hit[2]
-    c, k = f.to(dt).contiguous(), id(f)
-    _WORK[k] = (weakref.ref(f, lambda _: _WORK.pop(k, None)), f._version, c)
+    # an inference tensor has no version counter (0 here): nothing writes into the FPN maps during a forward
+    v, k = (0 if f.is_inference() else f._version), id(f)
+    hit = _WORK.get(k)
+    if hit is not None and hit[0]() is f and hit[1] == v and hit[2].dtype == dt: return hit[2]
+    c = f.to(dt).contiguous()
+    _WORK[k] = (weakref.ref(f, lambda _: _WORK.pop(k, None)), v, c)
     return c
 
 def roi_align_jobs(feats:list[Tensor], # feature maps, each (B, C, H_l, W_l)
