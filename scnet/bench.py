@@ -18,8 +18,8 @@ from . import box_head
 # %% auto #0
 __all__ = ['MODELS', 'MODES', 'REFERENCE', 'cpu_flags', 'machine_info', 'bf16_support', 'bf16_mode', 'interleaved', 'matmul_rate',
            'conv_rate', 'count_flops', 'calibrate_bn', 'build_bench_model', 'bench_input', 'n_detections', 'mode_call',
-           'channels_last_copy', 'match_detections', 'bf16_accuracy', 'train_step_call', 'demo_train_setup',
-           'bench_inference', 'bench_training', 'bench_parser', 'main']
+           'channels_last_copy', 'inference_copies', 'match_detections', 'bf16_accuracy', 'train_step_call',
+           'demo_train_setup', 'bench_inference', 'bench_training', 'bench_parser', 'main']
 
 # %% ../nbs/24_bench.ipynb #dcdbcd43
 _ISA = ('avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'amx_tile', 'amx_bf16')
@@ -163,7 +163,9 @@ def n_detections(out) -> int:
 # %% ../nbs/24_bench.ipynb #cf14ae43
 MODES = ('fp32', 'fp32_first', 'fp32_cl', 'bf16_cl')
 
-def mode_call(model:nn.Module, x:Tensor, meta:list, mode:str, cl_model:nn.Module|None=None) -> Callable[[], object]:
+def mode_call(model:nn.Module, x:Tensor, meta:list, mode:str,
+              cl_model:dict|None=None, # mode -> its copy of the model (`inference_copies`) for the *_cl modes
+             ) -> Callable[[], object]:
     "A zero-argument call running one forward of `model` on (x, meta) in `mode`."
     if mode == 'fp32':
         def f():
@@ -175,13 +177,21 @@ def mode_call(model:nn.Module, x:Tensor, meta:list, mode:str, cl_model:nn.Module
         xc = x.contiguous(memory_format=torch.channels_last)
         bf = mode == 'bf16_cl'
         def f():
-            with torch.inference_mode(), bf16_mode(bf, x.device.type): return cl_model(xc, meta)
+            with torch.inference_mode(), bf16_mode(bf, x.device.type): return cl_model[mode](xc, meta)
     else: raise ValueError(f'unknown mode {mode!r}; use one of {MODES}')
     return f
 
-def channels_last_copy(model:nn.Module) -> nn.Module:
-    "A deep copy of `model` with every 4-d weight in channels-last format."
-    return copy.deepcopy(model).to(memory_format=torch.channels_last)
+def channels_last_copy(model:nn.Module, bf16_weights:bool=False) -> nn.Module:
+    "A deep copy of `model` with every 4-d weight channels-last; optionally conv/linear weights stored in bf16."
+    m = copy.deepcopy(model).to(memory_format=torch.channels_last)
+    if bf16_weights:  # inference only: autocast would cast every weight again in every forward
+        for mod in m.modules():
+            if isinstance(mod, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)): mod.to(torch.bfloat16)
+    return m
+
+def inference_copies(model:nn.Module, modes:list) -> dict:
+    "The channels-last (and bf16-weight) copies the *_cl modes run."
+    return {md: channels_last_copy(model, bf16_weights=md == 'bf16_cl') for md in modes if md.endswith('_cl')}
 
 # %% ../nbs/24_bench.ipynb #6b486ca5
 def match_detections(a:dict, b:dict, # detections (pred_boxes, pred_labels, pred_scores, pred_masks) of the same image
@@ -208,7 +218,7 @@ def bf16_accuracy(model:nn.Module, # a trained model in eval mode
                   scale:tuple=(1333, 800), iou_thr:float=0.9, min_score:float=0.05) -> dict:
     "fp32 vs bf16-autocast (+ channels-last) detections of the same model on the same images."
     from scnet.predict import view_batch, load_image
-    cl = channels_last_copy(model)
+    cl = channels_last_copy(model, bf16_weights=True)  # as the bf16_cl mode runs it
     res = dict(matched=0, total=0, mask_ious=[])
     for k, p in enumerate(images):
         x, meta = view_batch([load_image(p)], scale, first_id=k)
@@ -263,7 +273,7 @@ def bench_inference(size:str, models:list[str], modes:list[str], repeats:int, h:
         calibrate_bn(m, lambda: m.features(x))
         ms = [md for md in modes if (md == 'fp32' or n in extra_modes_for) and (md != 'bf16_cl' or bf_ok)
               and not (n == 'torchvision_maskrcnn' and md == 'fp32_first')]
-        cl = channels_last_copy(m) if any(md.endswith('_cl') for md in ms) else None
+        cl = inference_copies(m, ms)
         for md in ms: calls[f'{n}/{md}'] = mode_call(m, x, meta, md, cl)
         res = {}  # the counted forward's detections (one R-50 forward less)
         with torch.inference_mode(): fl = count_flops(lambda: res.setdefault('o', m(x, meta)))

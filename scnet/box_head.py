@@ -186,7 +186,8 @@ class SCNetBBoxHead(nn.Module):
                ) -> tuple[Tensor, Tensor, Tensor]: # logits (N, C+1), deltas (N, 4) or (N, 4C), shared (N, fc_out)
         x = x.flatten(1)
         for fc in self.shared_fcs: x = F.relu(fc(x))
-        return self.fc_cls(x), self.fc_reg(x), x
+        # float32 logits and deltas even under bf16 autocast: scores, box decoding and NMS then work as in fp32
+        return self.fc_cls(x).float(), self.fc_reg(x).float(), x
 
 # %% ../nbs/05_box_head.ipynb #00000018
 CASCADE_STDS = ((0.1, 0.1, 0.2, 0.2), (0.05, 0.05, 0.1, 0.1), (0.033, 0.033, 0.067, 0.067))
