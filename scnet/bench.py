@@ -196,11 +196,12 @@ def inference_copies(model:nn.Module, modes:list) -> dict:
 # %% ../nbs/24_bench.ipynb #6b486ca5
 def match_detections(a:dict, b:dict, # detections (pred_boxes, pred_labels, pred_scores, pred_masks) of the same image
                      iou_thr:float=0.9, min_score:float=0.) -> dict: # matched, total, mask_ious
-    "Greedy matching of a's detections (score ≥ min_score) to b's: same label, box IoU ≥ iou_thr; mask IoU of each pair."
+    "Greedy matching of a's detections (score ≥ min_score) to any of b's: same label, box IoU ≥ iou_thr; mask IoU of each pair."
     from torchvision.ops import box_iou
-    keep_a, keep_b = a['pred_scores'] >= min_score, b['pred_scores'] >= min_score
+    # b is not thresholded: a detection that bf16 scores just under min_score is still the same detection
+    keep_a = a['pred_scores'] >= min_score
     ba, la, ma = a['pred_boxes'][keep_a].float(), a['pred_labels'][keep_a], a['pred_masks'][keep_a]
-    bb, lb, mb = b['pred_boxes'][keep_b].float(), b['pred_labels'][keep_b], b['pred_masks'][keep_b]
+    bb, lb, mb = b['pred_boxes'].float(), b['pred_labels'], b['pred_masks']
     iou = box_iou(ba, bb) * (la[:, None] == lb[None, :])
     used, mious = torch.zeros(len(bb), dtype=torch.bool), []
     for i in range(len(ba)):  # a's detections come sorted by score
@@ -323,6 +324,7 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--checkpoint', default=None, help='trained checkpoint for the bf16 accuracy check (e.g. the demo\'s)')
     p.add_argument('--images', default=None, help='folder of images for the accuracy check (first --n-images)')
     p.add_argument('--n-images', type=int, default=20)
+    p.add_argument('--note', default='', help='free text stored in the record (e.g. the command that made --checkpoint)')
     p.add_argument('--threads', type=int, default=None, help='torch threads (default: all cores)')
     p.add_argument('--matmul-n', type=int, default=2048, help='side of the matmul whose rate is measured')
     p.add_argument('--conv-hw', type=int, default=64, help='side of the 256-channel map of the conv rate')
@@ -342,7 +344,7 @@ def main(argv:list[str]|None=None) -> int:
     print(f'bf16: {"on" if ok else "off"} ({why})')
     rec = dict(command='scnet bench ' + ' '.join(argv if argv is not None else sys.argv[1:]),
                date=datetime.now(timezone.utc).isoformat(timespec='seconds'), machine=machine_info(),
-               bf16=dict(native=ok, why=why), loadavg_before=list(os.getloadavg()), reference=REFERENCE)
+               bf16=dict(native=ok, why=why), note=a.note, loadavg_before=list(os.getloadavg()), reference=REFERENCE)
     n, hw = a.matmul_n, a.conv_hw
     rec['rates_gflops'] = dict(matmul_fp32=matmul_rate(n=n), conv3x3_fp32=conv_rate(hw=hw), conv3x3_fp32_cl=conv_rate(channels_last=True, hw=hw))
     if ok: rec['rates_gflops'].update(matmul_bf16=matmul_rate(torch.bfloat16, n=n), conv3x3_bf16_cl=conv_rate(torch.bfloat16, True, hw=hw))
