@@ -19,7 +19,7 @@ from . import box_head
 __all__ = ['MODELS', 'MODES', 'REFERENCE', 'cpu_flags', 'machine_info', 'bf16_support', 'bf16_mode', 'interleaved', 'matmul_rate',
            'conv_rate', 'count_flops', 'calibrate_bn', 'build_bench_model', 'bench_input', 'n_detections', 'mode_call',
            'channels_last_copy', 'inference_copies', 'match_detections', 'bf16_accuracy', 'train_step_call',
-           'demo_train_setup', 'bench_inference', 'bench_training', 'bench_parser', 'main']
+           'demo_train_setup', 'bench_inference', 'bench_training', 'bench_components', 'bench_parser', 'main']
 
 # %% ../nbs/24_bench.ipynb #dcdbcd43
 _ISA = ('avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'amx_tile', 'amx_bf16')
@@ -74,12 +74,14 @@ def interleaved(fns:dict[str, Callable[[], object]], # name -> a call to time
     names = list(fns)
     for n in names:
         for _ in range(warmup): fns[n]()
-    times = {n: [] for n in names}
+    times, cpu = {n: [] for n in names}, {n: [] for n in names}
     for r in range(repeats):
         for n in names[r % len(names):] + names[:r % len(names)]:
-            _sync(); t0 = time.perf_counter(); fns[n](); _sync(); times[n].append(time.perf_counter() - t0)
-    return {n: dict(median_s=statistics.median(t), min_s=min(t), max_s=max(t), times=[round(x, 4) for x in t])
-            for n, t in times.items()}
+            _sync(); c0, t0 = time.process_time(), time.perf_counter(); fns[n]()
+            _sync(); times[n].append(time.perf_counter() - t0); cpu[n].append(time.process_time() - c0)
+    # cpu_s: this process's CPU seconds (all its threads), which a busy machine inflates less than the wall clock
+    return {n: dict(median_s=statistics.median(t), min_s=min(t), max_s=max(t), times=[round(x, 4) for x in t],
+                    cpu_s=round(statistics.median(cpu[n]), 4)) for n, t in times.items()}
 
 # %% ../nbs/24_bench.ipynb #55920851
 def matmul_rate(dtype=torch.float32, n:int=2048, repeats:int=3, device:str='cpu') -> float:
@@ -298,6 +300,37 @@ def bench_training(modes:list[str], repeats:int, log=print) -> dict:
     return dict(preset='scnet.demo.demo_model_config, batch 2 at 256x256 (toy_batch), SGD + clip 35', modes=t,
                 peak_rss_mb=round(_rss_mb()))
 
+# %% ../nbs/24_bench.ipynb #114ab230
+def bench_components(repeats:int=5, n_box:int=1000, n_mask:int=100, C:int=256, H:int=800, W:int=1344, seed:int=0) -> dict:
+    "Old vs new RoIAlign (7×7 boxes, 14×14 masks), semantic fusion and mask tail at R-50 sizes, interleaved."
+    from scnet.context import fuse_semantic
+    from scnet.mask_head import _Upsample28
+    g = torch.Generator().manual_seed(seed)
+    feats = [torch.randn(1, C, H // s, W // s, generator=g) for s in (4, 8, 16, 32)]
+    def rois(n):
+        xy, wh = torch.rand(n, 2, generator=g) * torch.tensor([W * .8, H * .8]), torch.rand(n, 2, generator=g) ** 2 * 384 + 16
+        return torch.cat([torch.zeros(n, 1), xy, xy + wh], 1)
+    rb, rm = rois(n_box), rois(n_mask)
+    base7 = torch.randn(n_box, C, 7, 7, generator=g)
+    tail = _Upsample28(); tail._build_tail(C, 80); xm = torch.randn(n_mask, C, 14, 14, generator=g)
+    jobs = dict(box_roi_align=lambda: box_head.multilevel_roi_align(feats, rb, 7),
+                mask_roi_align=lambda: box_head.multilevel_roi_align(feats, rm, 14),
+                semantic_fuse_7x7=lambda: fuse_semantic(base7, feats[1], rb),
+                mask_tail=lambda: tail.logits(xm))
+    calls = {}
+    for k, f in jobs.items():
+        for on in (False, True):
+            def c(f=f, on=on):
+                with torch.inference_mode(), box_head.fast_ops(on): return f()
+            calls[f'{k}/{"new" if on else "first"}'] = c
+    t = interleaved(calls, repeats)
+    out = {}
+    for k in jobs:
+        a, b = t[f'{k}/first'], t[f'{k}/new']
+        out[k] = dict(first=a, new=b, speedup_wall=round(a['median_s'] / b['median_s'], 2),
+                      speedup_cpu=round(a['cpu_s'] / max(b['cpu_s'], 1e-9), 2))
+    return out
+
 # %% ../nbs/24_bench.ipynb #dc10d8b5
 def _ratios(inf:dict) -> dict:
     "Speed ratios from one size's record: fp32 before/after, channels-last, bf16, and the paper's comparisons."
@@ -313,7 +346,7 @@ def _ratios(inf:dict) -> dict:
 def bench_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='scnet bench', description='inference/training speed, FLOPs, matmul rate, memory')
     p.add_argument('--out', default='results/bench', help='folder; the record is <out>/cpu.json (or gpu.json)')
-    p.add_argument('--quick', action='store_true', help='SCNet only, 2 rounds, 2 training steps')
+    p.add_argument('--quick', action='store_true', help='SCNet only, at most 2 rounds and 2 training steps')
     p.add_argument('--models', default=','.join(MODELS), help=f'comma list of {MODELS}')
     p.add_argument('--sizes', default='r50,demo', help="'r50' (800x1333) and/or 'demo' (256x256, R-18)")
     p.add_argument('--modes', default=','.join(MODES), help=f'comma list of {MODES}; non-fp32 modes run for --extra-modes-for')
@@ -321,6 +354,7 @@ def bench_parser() -> argparse.ArgumentParser:
     p.add_argument('--repeats', type=int, default=3, help='interleaved rounds per call (plus one warm-up)')
     p.add_argument('--train-repeats', type=int, default=3)
     p.add_argument('--no-train', action='store_true')
+    p.add_argument('--no-components', action='store_true', help='skip the old-vs-new timing of the changed pieces')
     p.add_argument('--checkpoint', default=None, help='trained checkpoint for the bf16 accuracy check (e.g. the demo\'s)')
     p.add_argument('--images', default=None, help='folder of images for the accuracy check (first --n-images)')
     p.add_argument('--n-images', type=int, default=20)
@@ -335,7 +369,7 @@ def main(argv:list[str]|None=None) -> int:
     "`scnet bench`: write results/bench/cpu.json (gpu.json on CUDA)."
     a = bench_parser().parse_args(argv)
     setup_cpu(a.threads)
-    if a.quick: a.models, a.repeats, a.train_repeats = 'scnet', 2, 2
+    if a.quick: a.models, a.repeats, a.train_repeats = 'scnet', min(a.repeats, 2), min(a.train_repeats, 2)
     models, modes = a.models.split(','), a.modes.split(',')
     extra = tuple(models) if a.extra_modes_for == 'all' else tuple(a.extra_modes_for.split(','))
     bad = [m for m in models if m not in MODELS] + [m for m in modes if m not in MODES]
@@ -357,6 +391,9 @@ def main(argv:list[str]|None=None) -> int:
             v['matmul_fraction'] = round(v['modes']['fp32']['gflops_achieved'] / rec['rates_gflops']['matmul_fp32'], 3)
         inf['ratios'] = _ratios(inf)
         rec['inference'][size] = inf
+    if not a.no_components:
+        rec['components'] = bench_components(a.repeats + 2)
+        print('components (speed-up, wall / cpu):', {k: (v['speedup_wall'], v['speedup_cpu']) for k, v in rec['components'].items()})
     if not a.no_train: rec['training'] = bench_training(['fp32_first', 'fp32', 'bf16'], a.train_repeats)
     if a.checkpoint and ok:
         from scnet.train import load_trained
