@@ -61,7 +61,9 @@ def _map(fn, jobs:list, threads:int) -> list:
     "`fn` over `jobs`, on a shared pool of `threads` workers when that can help."
     if threads <= 1 or len(jobs) <= 1: return [fn(j) for j in jobs]
     if threads not in _POOLS: _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix='scnet-roi-align')
-    return list(_POOLS[threads].map(fn, jobs))
+    def run(j):  # grad mode is per thread and on by default: the kernels must not record a graph in the pool
+        with torch.no_grad(): return fn(j)
+    return list(_POOLS[threads].map(run, jobs))
 
 # %% ../nbs/05_box_head.ipynb #ab942910
 _tv_roi_align, _tv_roi_align_bwd = torch.ops.torchvision.roi_align, torch.ops.torchvision._roi_align_backward
