@@ -12,8 +12,8 @@ from torchvision.ops import roi_align
 from .boxes import encode_deltas
 
 # %% auto #0
-__all__ = ['CASCADE_STDS', 'roi_levels', 'multilevel_roi_align', 'BBoxHeadConfig', 'SCNetBBoxHead', 'SampledRoIs',
-           'stage_targets', 'pick_class_deltas', 'cascade_stage_loss']
+__all__ = ['CASCADE_STDS', 'roi_levels', 'multilevel_roi_align_tv', 'fast_ops', 'roi_align_jobs', 'multilevel_roi_align',
+           'BBoxHeadConfig', 'SCNetBBoxHead', 'SampledRoIs', 'stage_targets', 'pick_class_deltas', 'cascade_stage_loss']
 
 # %% ../nbs/05_box_head.ipynb #00000007
 def roi_levels(rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2]
@@ -25,13 +25,13 @@ def roi_levels(rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2]
     return (scale / finest_scale + 1e-6).log2().floor().clamp(0, num_levels - 1).long()
 
 # %% ../nbs/05_box_head.ipynb #0000000a
-def multilevel_roi_align(feats:list[Tensor], # FPN maps P2..P5, each (B, C, H/s, W/s)
-                         rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2] in input pixels
-                         output_size:int, # 7 for boxes, 14 for masks
-                         strides:tuple=(4, 8, 16, 32),
-                         finest_scale:float=56.,
-                        ) -> Tensor: # (N, C, output_size, output_size)
-    "The reference's `SingleRoIExtractor`: aligned RoIAlign of each RoI on its FPN level."
+def multilevel_roi_align_tv(feats:list[Tensor], # FPN maps P2..P5, each (B, C, H/s, W/s)
+                            rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2] in input pixels
+                            output_size:int, # 7 for boxes, 14 for masks
+                            strides:tuple=(4, 8, 16, 32),
+                            finest_scale:float=56.,
+                           ) -> Tensor: # (N, C, output_size, output_size)
+    "The first version, kept as the benchmark's baseline: one single-threaded torchvision call per level."
     if len(feats) != len(strides): raise ValueError(f'got {len(feats)} feature maps for strides {strides}')
     out = feats[0].new_zeros(len(rois), feats[0].shape[1], output_size, output_size)
     if len(feats) == 1: return roi_align(feats[0], rois, output_size, 1 / strides[0], 0, True)
@@ -41,6 +41,120 @@ def multilevel_roi_align(feats:list[Tensor], # FPN maps P2..P5, each (B, C, H/s,
         # index_put keeps the graph even for an empty level (the reference adds 0·feats there for DDP)
         out = out.index_put((idx,), roi_align(f, rois[idx], output_size, 1 / s, 0, True))
     return out
+
+# %% ../nbs/05_box_head.ipynb #9e3765ce
+import contextlib, math
+from concurrent.futures import ThreadPoolExecutor
+
+_FAST = True  # False: the first, single-threaded implementation (see `fast_ops`)
+_POOLS: dict = {}
+
+@contextlib.contextmanager
+def fast_ops(on:bool=True):
+    "Within the block, use the threaded RoIAlign (True, the default) or the first implementation (False)."
+    global _FAST
+    old, _FAST = _FAST, on
+    try: yield
+    finally: _FAST = old
+
+def _map(fn, jobs:list, threads:int) -> list:
+    "`fn` over `jobs`, on a shared pool of `threads` workers when that can help."
+    if threads <= 1 or len(jobs) <= 1: return [fn(j) for j in jobs]
+    if threads not in _POOLS: _POOLS[threads] = ThreadPoolExecutor(threads, thread_name_prefix='scnet-roi-align')
+    def run(j):  # grad mode is per thread and on by default: the kernels must not record a graph in the pool
+        with torch.no_grad(): return fn(j)
+    return list(_POOLS[threads].map(run, jobs))
+
+# %% ../nbs/05_box_head.ipynb #ab942910
+_tv_roi_align, _tv_roi_align_bwd = torch.ops.torchvision.roi_align, torch.ops.torchvision._roi_align_backward
+
+class _RoIAlignJobs(torch.autograd.Function):
+    "RoIAlign of (level, RoI indices) jobs into one output in the RoIs' order; forward and backward threaded."
+    @staticmethod
+    def forward(ctx, rois, jobs, size, scales, pool, threads, *feats):
+        def fwd(job):
+            l, idx = job
+            y = _tv_roi_align(feats[l], rois[idx], scales[l], size, size, 0, True)
+            return F.avg_pool2d(y, pool) if pool > 1 else y
+        out = feats[0].new_empty(len(rois), feats[0].shape[1], size // pool, size // pool)
+        for (_, idx), y in zip(jobs, _map(fwd, jobs, threads)): out.index_copy_(0, idx, y)
+        ctx.save_for_backward(rois)
+        ctx.jobs, ctx.size, ctx.scales, ctx.pool, ctx.threads = jobs, size, scales, pool, threads
+        ctx.shapes = [f.shape for f in feats]
+        return out
+
+    @staticmethod
+    def backward(ctx, g):
+        rois, = ctx.saved_tensors
+        k, s = ctx.pool, ctx.size
+        # avg_pool2d's backward for non-overlapping k×k windows: each input gets grad/k² (exact in floating point)
+        gs = [g.index_select(0, idx) for _, idx in ctx.jobs]
+        def bwd(a):
+            (l, idx), gl = a
+            if k > 1: gl = gl.repeat_interleave(k, 2).repeat_interleave(k, 3) / (k * k)
+            B, C, H, W = ctx.shapes[l]
+            return _tv_roi_align_bwd(gl.contiguous(), rois[idx], ctx.scales[l], s, s, B, C, H, W, 0, True)
+        grads = [None] * len(ctx.shapes)
+        for (l, _), d in zip(ctx.jobs, _map(bwd, list(zip(ctx.jobs, gs)), ctx.threads)):
+            grads[l] = d if grads[l] is None else grads[l].add_(d)
+        # a level without RoIs still gets a (zero) gradient, as the reference's 0·feats for DDP
+        grads = [torch.zeros(sh, dtype=g.dtype, device=g.device) if d is None and ctx.needs_input_grad[6 + l] else d
+                 for l, (d, sh) in enumerate(zip(grads, ctx.shapes))]
+        return (None,) * 6 + tuple(grads)
+
+# %% ../nbs/05_box_head.ipynb #72cd559b
+import weakref
+# inference: the contiguous float32 copy of a bf16 or channels-last map, kept while the map lives, because every
+# cascade stage and the mask branch pool the same FPN levels again (the kernel would copy the map on every call)
+_WORK: dict = {}  # id(map) -> (weakref to the map, its version, the copy); an entry dies with its map
+
+def _work_copy(f:Tensor, dt:torch.dtype) -> Tensor:
+    "`f` as a contiguous `dt` tensor (itself when it already is one); reused across calls when no grad is recorded."
+    if f.dtype == dt and f.is_contiguous(): return f
+    if torch.is_grad_enabled(): return f.to(dt).contiguous()
+    # an inference tensor has no version counter (0 here): nothing writes into the FPN maps during a forward
+    v, k = (0 if f.is_inference() else f._version), id(f)
+    hit = _WORK.get(k)
+    if hit is not None and hit[0]() is f and hit[1] == v and hit[2].dtype == dt: return hit[2]
+    c = f.to(dt).contiguous()
+    _WORK[k] = (weakref.ref(f, lambda _: _WORK.pop(k, None)), v, c)
+    return c
+
+def roi_align_jobs(feats:list[Tensor], # feature maps, each (B, C, H_l, W_l)
+                   rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2] in input pixels
+                   level:Tensor|None, # (N,) int64 map index of each RoI; None: all on feats[0]
+                   output_size:int, scales:tuple, # spatial scale (1/stride) of each map
+                   pool:int=1, # average-pool the output pool×pool (output_size must be a multiple)
+                   threads:int|None=None, # default torch.get_num_threads() on CPU, 1 on GPU (its kernel is parallel)
+                   chunk:int|None=None, # RoIs per job (default: about two jobs per thread)
+                  ) -> Tensor: # (N, C, output_size/pool, output_size/pool)
+    "Aligned, adaptive-sampling RoIAlign of every RoI on its map: torchvision's kernel, threaded over RoI chunks."
+    if output_size % pool: raise ValueError(f'roi_align_jobs: output_size {output_size} is not a multiple of pool {pool}')
+    dev = feats[0].device
+    threads = threads or (torch.get_num_threads() if dev.type == 'cpu' else 1)
+    dt = feats[0].dtype if feats[0].dtype in (torch.float32, torch.float64) else torch.float32  # torchvision's autocast does the same
+    rois = rois.to(dt).contiguous()
+    order = torch.arange(len(rois), device=dev) if level is None else torch.argsort(level, stable=True)
+    counts = [len(rois)] if level is None else torch.bincount(level, minlength=len(feats)).tolist()  # the one host sync
+    chunk = chunk or max(16, math.ceil(len(rois) / (2 * threads)))
+    jobs, lo = [], 0
+    for l, n in enumerate(counts):
+        jobs += [(l, order[a:min(a + chunk, lo + n)]) for a in range(lo, lo + n, chunk)]; lo += n
+    out = _RoIAlignJobs.apply(rois, jobs, output_size, tuple(scales), pool, threads, *[_work_copy(f, dt) for f in feats])
+    return out.to(feats[0].dtype)
+
+# %% ../nbs/05_box_head.ipynb #b4522d78
+def multilevel_roi_align(feats:list[Tensor], # FPN maps P2..P5, each (B, C, H/s, W/s)
+                         rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2] in input pixels
+                         output_size:int, # 7 for boxes, 14 for masks
+                         strides:tuple=(4, 8, 16, 32),
+                         finest_scale:float=56.,
+                        ) -> Tensor: # (N, C, output_size, output_size)
+    "The reference's `SingleRoIExtractor`: aligned RoIAlign of each RoI on its FPN level (threaded, see above)."
+    if not _FAST: return multilevel_roi_align_tv(feats, rois, output_size, strides, finest_scale)
+    if len(feats) != len(strides): raise ValueError(f'got {len(feats)} feature maps for strides {strides}')
+    lvl = roi_levels(rois, len(feats), finest_scale) if len(feats) > 1 else None
+    return roi_align_jobs(feats, rois, lvl, output_size, tuple(1 / s for s in strides))
 
 # %% ../nbs/05_box_head.ipynb #00000012
 @dataclass
@@ -74,7 +188,8 @@ class SCNetBBoxHead(nn.Module):
                ) -> tuple[Tensor, Tensor, Tensor]: # logits (N, C+1), deltas (N, 4) or (N, 4C), shared (N, fc_out)
         x = x.flatten(1)
         for fc in self.shared_fcs: x = F.relu(fc(x))
-        return self.fc_cls(x), self.fc_reg(x), x
+        # float32 logits and deltas even under bf16 autocast: scores, box decoding and NMS then work as in fp32
+        return self.fc_cls(x).float(), self.fc_reg(x).float(), x
 
 # %% ../nbs/05_box_head.ipynb #00000018
 CASCADE_STDS = ((0.1, 0.1, 0.2, 0.2), (0.05, 0.05, 0.1, 0.1), (0.033, 0.033, 0.067, 0.067))

@@ -20,6 +20,7 @@ COMMANDS = { # name: (module, function taking argv, help)
     'make-shapes': ('scnet.shapes', 'main', 'generate the synthetic COCO-format shapes dataset under data/shapes'),
     'convert-mmdet': ('scnet.convert', 'main', 'turn an MMDetection SCNet checkpoint into this library\'s state dict'),
     'parity': ('scnet.parity', 'main', 'compare the model with a reference fixture folder, output by output'),
+    'bench': ('scnet.bench', 'main', 'speed of SCNet, its baselines and torchvision Mask R-CNN (fp32/bf16), results/bench/cpu.json'),
     'env': ('scnet.cli', 'env_main', 'print the versions, CPU and GPU this installation sees, as JSON'),
 }
 

@@ -13,6 +13,7 @@ from torch import Tensor, nn
 from torchvision.ops import roi_align
 
 from .mask_head import Norm, _norm, _kaiming, res_layer
+from . import box_head
 
 # %% auto #0
 __all__ = ['SemanticHeadConfig', 'SemanticHead', 'semantic_loss', 'GlobalContextHeadConfig', 'GlobalContextHead', 'glbctx_loss',
@@ -132,9 +133,15 @@ def fuse_semantic(roi_feats:Tensor,     # (N, C, s, s) FPN RoI features, s = 7 (
                   rois:Tensor,          # (N, 5) [batch_idx, x1, y1, x2, y2] in input pixels
                   stride:int=8, pool_size:int=14) -> Tensor: # (N, C, s, s)
     "Add the semantic RoI feature (RoIAlign 14x14 at 1/stride, adaptive-avg-pooled to s x s) to `roi_feats`."
-    f = roi_align(semantic_feat, rois.to(semantic_feat), pool_size, 1 / stride, 0, aligned=True)
-    if f.shape[-2:] != roi_feats.shape[-2:]: f = F.adaptive_avg_pool2d(f, roi_feats.shape[-2:])
-    return roi_feats + f
+    s = roi_feats.shape[-1]
+    if not box_head._FAST or pool_size % s or roi_feats.shape[-2] != s:  # the first version (and any uneven pooling)
+        f = roi_align(semantic_feat, rois.to(semantic_feat), pool_size, 1 / stride, 0, aligned=True)
+        if f.shape[-2:] != roi_feats.shape[-2:]: f = F.adaptive_avg_pool2d(f, roi_feats.shape[-2:])
+        return roi_feats + f
+    # threaded, and 14 -> 7 pooled chunk by chunk: the (N, C, 14, 14) tensor of all RoIs is never built
+    f = box_head.roi_align_jobs([semantic_feat], rois, None, pool_size, (1 / stride,), pool=pool_size // s)
+    # f is ours, so the sum may go into it (the same bits as roi_feats + f)
+    return f.add_(roi_feats) if f.dtype == roi_feats.dtype else roi_feats + f
 
 def fuse_glbctx(roi_feats:Tensor,   # (N, C, s, s)
                 glbctx_feat:Tensor, # (B, C, 1, 1) from GlobalContextHead

@@ -12,10 +12,11 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torchvision.ops import roi_align
+from . import box_head
 
 # %% auto #0
-__all__ = ['Norm', 'SimplifiedBasicBlock', 'res_layer', 'FCNMaskHeadConfig', 'FCNMaskHead', 'HTCMaskHead', 'SCNetMaskHeadConfig',
-           'SCNetMaskHead', 'mask_targets', 'mask_loss', 'paste_masks']
+__all__ = ['Norm', 'SimplifiedBasicBlock', 'res_layer', 'FCNMaskHeadConfig', 'upsample_logits', 'FCNMaskHead', 'HTCMaskHead',
+           'SCNetMaskHeadConfig', 'SCNetMaskHead', 'mask_targets', 'mask_loss', 'paste_masks']
 
 # %% ../nbs/06_mask_head.ipynb #00000005
 Norm = Literal['none', 'gn']
@@ -69,7 +70,20 @@ class _Upsample28(nn.Module):
         for m in (self.upsample, self.conv_logits): _kaiming(m)
 
     def logits(self, x:Tensor) -> Tensor: # (N, ch, 14, 14) -> (N, C, 28, 28)
-        return self.conv_logits(F.relu(self.upsample(x)))
+        if not box_head._FAST: return self.conv_logits(F.relu(self.upsample(x)))  # the first version (benchmark baseline)
+        return upsample_logits(x, self.upsample, self.conv_logits)
+
+def upsample_logits(x:Tensor, # (N, C, H, W)
+                    up:nn.ConvTranspose2d, # 2×2 kernel, stride 2: every output pixel comes from one input pixel
+                    lg:nn.Conv2d, # 1×1
+                   ) -> Tensor: # (N, K, 2H, 2W) = lg(relu(up(x)))
+    "The mask tail as two matmuls on (pixel, channel) rows: oneDNN's deconv + layout copies cost several times that."
+    N, C, H, W = x.shape
+    Co, K = up.out_channels, lg.out_channels
+    wd = up.weight.permute(0, 2, 3, 1).reshape(C, 4 * Co)  # (C, Co, dy, dx) -> columns ordered (dy, dx, Co)
+    y = torch.addmm(up.bias.repeat(4), x.permute(0, 2, 3, 1).reshape(N * H * W, C), wd).relu_()
+    z = torch.addmm(lg.bias, y.view(N * H * W * 4, Co), lg.weight.view(K, Co).t())  # rows (n, h, w, dy, dx)
+    return z.view(N, H, W, 2, 2, K).permute(0, 5, 1, 3, 2, 4).reshape(N, K, 2 * H, 2 * W)
 
 # %% ../nbs/06_mask_head.ipynb #0000000c
 class FCNMaskHead(_Upsample28):

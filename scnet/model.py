@@ -230,7 +230,7 @@ def time_inference(model:nn.Module, h:int, w:int, runs:int=3, warmup:int=1) -> l
     x = torch.randn(1, 3, (h + 31) // 32 * 32, (w + 31) // 32 * 32)
     meta = [image_meta((h, w), pad_shape=tuple(x.shape[-2:]))]
     out = []
-    with torch.no_grad():
+    with torch.inference_mode():  # no autograd bookkeeping at all (no version counters, no views tracked)
         for i in range(warmup + runs):
             t0 = time.perf_counter(); model(x, meta); out.append(time.perf_counter() - t0)
     return out[warmup:]
