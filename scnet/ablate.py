@@ -11,8 +11,8 @@ from pathlib import Path
 from .experiments import TABLE_ROWS, TableRow, row_id
 
 # %% auto #0
-__all__ = ['ABLATION_RECIPE', 'AblationRun', 'ablation_runs', 'run_command', 'run_status', 'commit_run', 'summary_line', 'ablate',
-           'ablate_parser', 'main']
+__all__ = ['ABLATION_RECIPE', 'AblationRun', 'ablation_runs', 'recipe_sets', 'run_command', 'run_status', 'commit_run',
+           'summary_line', 'ablate', 'ablate_parser', 'main']
 
 # %% ../nbs/29_ablate.ipynb #00000005
 @dataclass(frozen=True)
@@ -40,6 +40,15 @@ def ablation_runs(tables:list[int], # paper tables, e.g. [2, 3]
 ABLATION_RECIPE = ['--preset', 'demo', '--schedule', '1x', '--lr', '0.02', '--lr-batch', '2', '--batch-size', '2',
                    '--warmup-iters', '100', '--grad-clip', '35', '--eval-every', '0', '--workers', '1', '--log-every', '20']
 
+def recipe_sets(run:AblationRun, epochs:float) -> list[str]:
+    "`--set` items of a run: the demo's RoI/proposal budgets, and the 1x schedule's decays at 8/12 and 11/12 of `epochs`."
+    from scnet.train import preset_config, SCHEDULES
+    from scnet.demo import budget_sets, DEMO_BUDGETS
+    n_stages = len(preset_config('demo', 7, 12, method=run.preset, glbctx_weight=run.glbctx_weight).roi_heads.stages)
+    one_x = SCHEDULES['1x']
+    milestones = [round(m / one_x['epochs'] * epochs, 4) for m in one_x['milestones']]
+    return budget_sets(n_stages, **DEMO_BUDGETS) + [f'train.milestones={json.dumps(milestones)}']
+
 def run_command(run:AblationRun, out:str|Path, # results/ablation
                 data:str|Path='data/shapes', epochs:float=3, threads:int=1,
                 recipe:list[str]=ABLATION_RECIPE) -> list[str]:
@@ -48,7 +57,7 @@ def run_command(run:AblationRun, out:str|Path, # results/ablation
            '--dataset', 'shapes', '--data', str(data), '--method', run.preset, '--seed', str(run.seed),
            '--epochs', f'{epochs:g}', '--threads', str(threads), '--resume', 'auto', *recipe]
     if run.glbctx_weight is not None: cmd += ['--glbctx-weight', f'{run.glbctx_weight:g}']
-    return cmd
+    return cmd + ['--set', *recipe_sets(run, epochs)]
 
 # %% ../nbs/29_ablate.ipynb #0000000b
 def run_status(run:AblationRun, out:str|Path) -> str:
@@ -59,12 +68,15 @@ def run_status(run:AblationRun, out:str|Path) -> str:
     return 'todo'
 
 # %% ../nbs/29_ablate.ipynb #0000000e
-def commit_run(folder:str|Path, message:str, repo:str|Path='.') -> bool:
+def commit_run(folder:str|Path, message:str, repo:str|Path='.', tries:int=5) -> bool:
     "`git add` a finished run's folder and commit it alone; False (and a message) when git refuses."
     folder = Path(folder).resolve()
-    r = subprocess.run(['git', 'add', '--', str(folder)], cwd=repo, capture_output=True, text=True)
-    if r.returncode == 0:
-        r = subprocess.run(['git', 'commit', '-q', '-m', message, '--', str(folder)], cwd=repo, capture_output=True, text=True)
+    for i in range(tries): # another git command (a person committing meanwhile) holds the index lock: wait and retry
+        r = subprocess.run(['git', 'add', '--', str(folder)], cwd=repo, capture_output=True, text=True)
+        if r.returncode == 0:
+            r = subprocess.run(['git', 'commit', '-q', '-m', message, '--', str(folder)], cwd=repo, capture_output=True, text=True)
+        if r.returncode == 0 or 'index.lock' not in (r.stderr + r.stdout): break
+        time.sleep(2 * (i + 1))
     if r.returncode: print(f'ablate: could not commit {folder}: {(r.stderr or r.stdout).strip()}', file=sys.stderr)
     return r.returncode == 0
 

@@ -17,18 +17,34 @@ import torch
 from .core import seed_everything, setup_cpu, save_json, env_info
 
 # %% auto #0
-__all__ = ['demo_model_config', 'demo_train_config', 'loss_curve', 'prediction_figure', 'demo_parser', 'main']
+__all__ = ['DEMO_BUDGETS', 'with_budgets', 'budget_sets', 'demo_model_config', 'demo_train_config', 'loss_curve',
+           'prediction_figure', 'demo_parser', 'main']
 
 # %% ../nbs/23_demo.ipynb #00000005
+# the demo's RoI and proposal budgets (reference: 512 RoIs, 2000/1000 proposals, 100 detections)
+DEMO_BUDGETS = dict(num_samples=32, # RoIs sampled per image and stage: a shapes image has 2-6 objects
+                    proposals_train=500, proposals_test=300,
+                    max_per_img=30) # every detection costs a mask-head pass and a paste
+
+def with_budgets(cfg, num_samples:int=32, proposals_train:int=500, proposals_test:int=300, max_per_img:int=30):
+    "`cfg` (any method's config) with the demo's RoI, proposal and detection budgets."
+    for s in cfg.roi_heads.stages: s.num_samples = num_samples
+    cfg.rpn.nms_pre_train = cfg.rpn.max_num_train = proposals_train
+    cfg.rpn.nms_pre_test = cfg.rpn.max_num_test = proposals_test
+    cfg.roi_heads.max_per_img = max_per_img
+    return cfg
+
+def budget_sets(n_stages:int, # box stages of the method (3 for a cascade, 1 for Mask R-CNN)
+                num_samples:int=32, proposals_train:int=500, proposals_test:int=300, max_per_img:int=30) -> list[str]:
+    "The same budgets as `scnet train --set` items (what `scnet ablate` gives every row)."
+    return ([f'roi_heads.stages.{k}.num_samples={num_samples}' for k in range(n_stages)]
+            + [f'rpn.{k}={proposals_train}' for k in ('nms_pre_train', 'max_num_train')]
+            + [f'rpn.{k}={proposals_test}' for k in ('nms_pre_test', 'max_num_test')] + [f'roi_heads.max_per_img={max_per_img}'])
+
 def demo_model_config(num_classes:int=7, num_semantic_classes:int|None=12):
     "The demo preset from scratch (GroupNorm), with fewer proposals and RoIs so that a CPU can train it in minutes."
     from scnet.model import scnet_demo
-    cfg = scnet_demo(num_classes, num_semantic_classes, from_scratch=True)
-    for s in cfg.roi_heads.stages: s.num_samples = 32 # reference 512: a shapes image has 2-6 objects
-    cfg.rpn.nms_pre_train = cfg.rpn.max_num_train = 500 # reference 2000
-    cfg.rpn.nms_pre_test = cfg.rpn.max_num_test = 300 # reference 1000
-    cfg.roi_heads.max_per_img = 30 # reference 100: every detection costs a mask-head pass and a paste
-    return cfg
+    return with_budgets(scnet_demo(num_classes, num_semantic_classes, from_scratch=True), **DEMO_BUDGETS)
 
 def demo_train_config(time_budget_s:float, # seconds of training
                       **kw):
