@@ -16,10 +16,11 @@ from .core import setup_cpu, save_json
 from . import box_head
 
 # %% auto #0
-__all__ = ['MODELS', 'MODES', 'REFERENCE', 'cpu_flags', 'machine_info', 'bf16_support', 'bf16_mode', 'interleaved', 'matmul_rate',
-           'conv_rate', 'count_flops', 'calibrate_bn', 'build_bench_model', 'bench_input', 'n_detections', 'mode_call',
-           'channels_last_copy', 'inference_copies', 'match_detections', 'bf16_accuracy', 'train_step_call',
-           'demo_train_setup', 'bench_inference', 'bench_training', 'bench_components', 'bench_parser', 'main']
+__all__ = ['MODELS', 'TABLE_MODELS', 'MODES', 'REFERENCE', 'cpu_flags', 'machine_info', 'bf16_support', 'bf16_mode',
+           'interleaved', 'matmul_rate', 'conv_rate', 'count_flops', 'calibrate_bn', 'build_bench_model', 'bench_input',
+           'n_detections', 'mode_call', 'channels_last_copy', 'inference_copies', 'match_detections', 'bf16_accuracy',
+           'train_step_call', 'demo_train_setup', 'bench_inference', 'bench_training', 'bench_components',
+           'bench_parser', 'main']
 
 # %% ../nbs/24_bench.ipynb #dcdbcd43
 _ISA = ('avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'amx_tile', 'amx_bf16')
@@ -122,9 +123,12 @@ def _ours(name:str) -> Callable:
     from scnet.model import scnet_r50
     return {'scnet': scnet_r50, 'cascade_mask_rcnn': lambda: b.cascade_mask_rcnn_r50(False),
             'cascade_mask_rcnn_semantic': lambda: b.cascade_mask_rcnn_r50(True), 'htc': b.htc_r50,
-            'mask_rcnn': b.mask_rcnn_r50, 'naive_sc': b.t3_naive_sc}[name]
+            'mask_rcnn': b.mask_rcnn_r50, 'naive_sc': b.t3_naive_sc,
+            # the rows of the paper's Tables 2-3 (`scnet.baselines`; SCNet is 'scnet', naive SC 'naive_sc')
+            't2_baseline': b.t2_baseline, 't2_sc': b.t2_sc, 't2_fr': b.t2_fr, 't2_gc': b.t2_gc, 't2_sc_fr': b.t2_sc_fr}[name]
 
 MODELS = ('scnet', 'cascade_mask_rcnn', 'cascade_mask_rcnn_semantic', 'htc', 'mask_rcnn', 'naive_sc', 'torchvision_maskrcnn')
+TABLE_MODELS = ('t2_baseline', 't2_sc', 't2_fr', 't2_gc', 't2_sc_fr') # on request (--models): Table 2's other rows
 
 class _TV(nn.Module):
     "torchvision's maskrcnn_resnet50_fpn (random init) behind our call signature: images (B,3,H,W), meta."
@@ -347,7 +351,7 @@ def bench_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='scnet bench', description='inference/training speed, FLOPs, matmul rate, memory')
     p.add_argument('--out', default='results/bench', help='folder; the record is <out>/cpu.json (or gpu.json)')
     p.add_argument('--quick', action='store_true', help='SCNet only, at most 2 rounds and 2 training steps')
-    p.add_argument('--models', default=','.join(MODELS), help=f'comma list of {MODELS}')
+    p.add_argument('--models', default=','.join(MODELS), help=f'comma list of {MODELS + TABLE_MODELS}')
     p.add_argument('--sizes', default='r50,demo', help="'r50' (800x1333) and/or 'demo' (256x256, R-18)")
     p.add_argument('--modes', default=','.join(MODES), help=f'comma list of {MODES}; non-fp32 modes run for --extra-modes-for')
     p.add_argument('--extra-modes-for', default='scnet', help="models that run every mode ('all': every model)")
@@ -372,7 +376,7 @@ def main(argv:list[str]|None=None) -> int:
     if a.quick: a.models, a.repeats, a.train_repeats = 'scnet', min(a.repeats, 2), min(a.train_repeats, 2)
     models, modes = a.models.split(','), a.modes.split(',')
     extra = tuple(models) if a.extra_modes_for == 'all' else tuple(a.extra_modes_for.split(','))
-    bad = [m for m in models if m not in MODELS] + [m for m in modes if m not in MODES]
+    bad = [m for m in models if m not in MODELS + TABLE_MODELS] + [m for m in modes if m not in MODES]
     if bad: print(f'scnet bench: unknown model(s)/mode(s) {bad}', file=sys.stderr); return 2
     ok, why = bf16_support()
     print(f'bf16: {"on" if ok else "off"} ({why})')

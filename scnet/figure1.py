@@ -102,11 +102,13 @@ class MaskSampleIoUs:
 
     def panels(self, min_iou:float=0.5, # detections below this best IoU are not counted in (c)
                include_gt:bool=True, # count the GT boxes added as proposals in (a) and (b)
+               baseline:MaskSampleIoUs|None=None, # (a) from another model's training samples (the Cascade baseline's)
               ) -> dict: # {'a': IoUs, 'b': IoUs, 'c': IoUs}
         "The three IoU arrays of Figure 1."
-        keep = np.ones_like(self.train_is_gt) if include_gt else ~self.train_is_gt
+        keep = lambda r: np.ones_like(r.train_is_gt) if include_gt else ~r.train_is_gt
         last = self.train_stage == self.train_stage.max(initial=0)
-        return dict(a=self.train_iou[keep], b=self.train_iou[keep & last], c=self.infer_iou[self.infer_iou >= min_iou])
+        a = baseline or self
+        return dict(a=a.train_iou[keep(a)], b=self.train_iou[keep(self) & last], c=self.infer_iou[self.infer_iou >= min_iou])
 
 # %% ../nbs/31_figure1.ipynb #00000010
 def mask_sample_ious(model:nn.Module, # a trained `SCNet`
@@ -146,17 +148,20 @@ def shares(ious:np.ndarray, thresholds=THRESHOLDS) -> dict:
     "Share of `ious` at or below each threshold (key: the threshold as text)."
     return {f'{t:g}': float((ious <= t + 1e-9).mean()) if len(ious) else float('nan') for t in thresholds}
 
-def figure1_summary(r:MaskSampleIoUs, min_iou:float=0.5, thresholds=THRESHOLDS, bins=BINS) -> dict:
+def figure1_summary(r:MaskSampleIoUs, min_iou:float=0.5, thresholds=THRESHOLDS, bins=BINS,
+                    baseline:MaskSampleIoUs|None=None, # panel (a)'s model when it is not `r`'s (the paper's protocol)
+                   ) -> dict:
     "JSON-ready record of Figure 1: per panel count, shares at the thresholds, histogram; the rules used."
-    with_gt, no_gt = r.panels(min_iou), r.panels(min_iou, include_gt=False)
+    with_gt, no_gt = r.panels(min_iou, baseline=baseline), r.panels(min_iou, include_gt=False, baseline=baseline)
     panels = {}
     for k, x in with_gt.items():
         panels[k] = dict(title=PANELS[k], rule=RULES[k], count=int(len(x)), shares=shares(x, thresholds),
                          hist=np.histogram(np.clip(x, bins[0], bins[-1]), bins)[0].tolist())
-        if k != 'c': panels[k].update(count_without_gt=int(len(no_gt[k])), shares_without_gt=shares(no_gt[k], thresholds))
-    stages = np.unique(r.train_stage)
-    panels['a']['per_stage'] = {int(s): dict(count=int((r.train_stage == s).sum()), shares=shares(r.train_iou[r.train_stage == s], thresholds))
-                                for s in stages}
+        if k != 'c': panels[k].update(count_without_gt=int(len(no_gt[k])), shares_without_gt=shares(no_gt[k], thresholds),
+                                      gt_share=1 - len(no_gt[k]) / max(len(x), 1)) # GT boxes among the positives
+    ra = baseline or r
+    panels['a']['per_stage'] = {int(s): dict(count=int((ra.train_stage == s).sum()), shares=shares(ra.train_iou[ra.train_stage == s], thresholds))
+                                for s in np.unique(ra.train_stage)}
     panels['c'].update(detections=int(len(r.infer_iou)), detections_below_min_iou=int((r.infer_iou < min_iou).sum()),
                        shares_all_detections=shares(r.infer_iou, thresholds),
                        # the mask head segments every detection above the model's score_thr (0.001); confident ones:
@@ -215,7 +220,12 @@ def plot_figure1(summary:dict, # from `figure1_summary` (or figure1.json)
 def figure1_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='scnet figure1', description="the paper's Figure 1 on a checkpoint: IoU of the "
                                 'samples that reach the mask branch in training (w/o and w/ sample consistency) and inference')
-    p.add_argument('--checkpoint', required=True, help='a checkpoint written by scnet train / scnet demo')
+    p.add_argument('--checkpoint', required=True, help='an SCNet checkpoint written by scnet train / scnet demo: panels (b) and (c)')
+    p.add_argument('--baseline', default=None, help="a Cascade Mask R-CNN checkpoint for panel (a) (the paper's protocol); "
+                   "default: the --checkpoint model's own every-stage positives")
+    p.add_argument('--num-samples', type=int, default=512, help="RoIs sampled per image and stage while collecting (a) and (b); "
+                   "default: the reference's %(default)s, whatever the run trained with")
+    p.add_argument('--proposals', type=int, default=2000, help="training-mode RPN proposals per image (reference: %(default)s)")
     p.add_argument('--data', default=None, help="dataset root (default: the training run's)")
     p.add_argument('--out', default='results/figure1', help='folder for figure1.json and figure1.png (default: %(default)s)')
     p.add_argument('--n-train', type=int, default=200, help='training images whose samples are collected')
@@ -239,8 +249,16 @@ def main(argv:list[str]|None=None) -> int:
     from scnet.train import load_trained, load_checkpoint, datasets
     from scnet.transforms import make_loader
     setup_cpu(a.threads)
-    model, rc = load_trained(a.checkpoint)
-    ck = load_checkpoint(a.checkpoint)
+    def load(path): # the sampler budgets of the protocol, not of the run (a CPU run samples fewer RoIs)
+        n = len(load_checkpoint(path).get('run_config', {}).get('model', {}).get('roi_heads', {}).get('stages', []))
+        sets = [f'roi_heads.stages.{k}.num_samples={a.num_samples}' for k in range(n)] + \
+               [f'rpn.{k}={a.proposals}' for k in ('nms_pre_train', 'max_num_train')]
+        return load_trained(path, sets=sets)
+    def about(path, rc): # what the json says of a checkpoint
+        ck, path = load_checkpoint(path), Path(path)
+        return dict(path=str(path), sha1=hashlib.sha1(path.read_bytes()).hexdigest(), iter=(ck.get('progress') or {}).get('iter'),
+                    method=rc.get('method'), run_config={k: v for k, v in rc.items() if k != 'model'}, model_config=rc.get('model'))
+    model, rc = load(a.checkpoint)
     d = rc.get('data', {})
     root = a.data or d.get('root', 'data/shapes')
     train_ds, val_ds = datasets(d.get('dataset', 'shapes'), root, tuple(d.get('scale', (256, 256))), d.get('semantic', 'auto'))
@@ -248,13 +266,17 @@ def main(argv:list[str]|None=None) -> int:
     tl = make_loader(_subset(train_ds, a.n_train, a.seed), a.batch_size, seed=a.seed)
     vl = make_loader(_subset(val_ds, a.n_val, a.seed), a.batch_size, seed=a.seed)
     r = mask_sample_ious(model, tl, vl, torch.Generator().manual_seed(a.seed), progress=sys.stderr.isatty())
-    s = figure1_summary(r, a.min_iou)
+    base, brc = load(a.baseline) if a.baseline else (None, None)
+    if base is not None: # the same training images, the same sampler stream: only the model differs
+        seed_everything(a.seed)
+        tl = make_loader(_subset(train_ds, a.n_train, a.seed), a.batch_size, seed=a.seed)
+        rb = mask_sample_ious(base, tl, [], torch.Generator().manual_seed(a.seed), progress=sys.stderr.isatty())
+    s = figure1_summary(r, a.min_iou, baseline=rb if base is not None else None)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
-    ckp = Path(a.checkpoint)
     s.update(command='python -m scnet.figure1 ' + ' '.join(argv if argv is not None else sys.argv[1:]),
-             checkpoint=dict(path=str(ckp), sha1=hashlib.sha1(ckp.read_bytes()).hexdigest(),
-                             iter=(ck.get('progress') or {}).get('iter'), run_config={k: v for k, v in rc.items() if k != 'model'},
-                             model_config=rc.get('model')),
+             checkpoint=about(a.checkpoint, rc), baseline=about(a.baseline, brc) if a.baseline else None,
+             runs={k: str(a.baseline if k == 'a' and a.baseline else a.checkpoint) for k in 'abc'}, # the checkpoint of each panel
+             protocol=dict(num_samples=a.num_samples, proposals_train=a.proposals),
              data=dict(root=str(root), train_images=r.num_train_images, val_images=r.num_val_images),
              seconds=round(time.time() - t0, 1), loadavg=list(os.getloadavg()), env=env_info())
     save_json(s, out / 'figure1.json')
