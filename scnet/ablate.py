@@ -11,8 +11,8 @@ from pathlib import Path
 from .experiments import TABLE_ROWS, TableRow, row_id
 
 # %% auto #0
-__all__ = ['ABLATION_RECIPE', 'AblationRun', 'ablation_runs', 'recipe_sets', 'run_command', 'run_status', 'commit_run',
-           'summary_line', 'ablate', 'ablate_parser', 'main']
+__all__ = ['ABLATION_EPOCHS', 'ABLATION_RECIPE', 'AblationRun', 'ablation_runs', 'recipe_sets', 'run_command', 'run_status',
+           'commit_run', 'summary_line', 'ablate', 'ablate_parser', 'main']
 
 # %% ../nbs/29_ablate.ipynb #00000005
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ def ablation_runs(tables:list[int], # paper tables, e.g. [2, 3]
     return [AblationRun(k, s, p, lam) for s in seeds for k, (p, lam) in rows.items()]
 
 # %% ../nbs/29_ablate.ipynb #00000008
+# 1.5 epochs of the 974 shapes training images: 21 runs (Tables 2-3 x 3 seeds) in about 2.3 h on 2 cores, 2 jobs of 1 thread
+ABLATION_EPOCHS = 1.5
 ABLATION_RECIPE = ['--preset', 'demo', '--schedule', '1x', '--lr', '0.02', '--lr-batch', '2', '--batch-size', '2',
                    '--warmup-iters', '100', '--grad-clip', '35', '--eval-every', '0', '--workers', '1', '--log-every', '20']
 
@@ -50,7 +52,7 @@ def recipe_sets(run:AblationRun, epochs:float) -> list[str]:
     return budget_sets(n_stages, **DEMO_BUDGETS) + [f'train.milestones={json.dumps(milestones)}']
 
 def run_command(run:AblationRun, out:str|Path, # results/ablation
-                data:str|Path='data/shapes', epochs:float=3, threads:int=1,
+                data:str|Path='data/shapes', epochs:float=ABLATION_EPOCHS, threads:int=1,
                 recipe:list[str]=ABLATION_RECIPE) -> list[str]:
     "The `python -m scnet.train` command of one run: resumes its own checkpoint, writes its own folder."
     cmd = [sys.executable, '-m', 'scnet.train', '--name', f'seed{run.seed}', '--out', str(Path(out) / run.row),
@@ -86,7 +88,7 @@ def summary_line(run:AblationRun, out:str|Path) -> str:
     return f"{run.row} seed{run.seed}: mask AP {100 * m['segm']['AP']:.1f}, box AP {100 * m['bbox']['AP']:.1f}"
 
 # %% ../nbs/29_ablate.ipynb #00000011
-def ablate(runs:list[AblationRun], out:str|Path='results/ablation', data:str|Path='data/shapes', epochs:float=3,
+def ablate(runs:list[AblationRun], out:str|Path='results/ablation', data:str|Path='data/shapes', epochs:float=ABLATION_EPOCHS,
            jobs:int=1, commit:bool=False, repo:str|Path='.', command_fn=run_command, poll_s:float=2.) -> dict[str, str]:
     "Train and evaluate every run not done yet, `jobs` at a time; returns {folder: final status}."
     threads = max(1, (os.cpu_count() or 1) // jobs)
@@ -119,7 +121,7 @@ def ablate_parser() -> argparse.ArgumentParser:
                                 'resumably, one recipe for all (results/ablation/<row>/seed<k>/)')
     p.add_argument('--tables', type=int, nargs='+', default=[2, 3], help="the paper's tables (default: 2 3)")
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
-    p.add_argument('--epochs', type=float, default=3, help='training epochs of every run (default: %(default)s)')
+    p.add_argument('--epochs', type=float, default=ABLATION_EPOCHS, help='training epochs of every run (default: %(default)s)')
     p.add_argument('--jobs', type=int, default=1, help='runs at once; the cores are split between them')
     p.add_argument('--out', default='results/ablation'); p.add_argument('--data', default='data/shapes')
     p.add_argument('--commit', action='store_true', help="git-commit each finished run's folder at once")

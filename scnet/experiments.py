@@ -16,7 +16,8 @@ from . import baselines
 # %% auto #0
 __all__ = ['PAPER_FILES', 'KEY_COLUMNS', 'METRICS', 'TABLE_ROWS', 'BENCH_MODEL', 'T975', 'CLAIMS', 'SPEED_CLAIMS', 'paper_table',
            'TableRow', 'row_config', 'row_id', 'ablate_command', 'ablate_ready', 'read_metrics', 'bench_times', 't975',
-           'seed_metrics', 'Paired', 'paired_diff', 'verdict', 'seed_table', 'claims', 'ablation_table', 'speed_claims']
+           'seed_metrics', 'Paired', 'paired_diff', 'verdict', 'seed_table', 'claims', 'ablation_table', 'speed_claims',
+           'md_table', 'results_markdown']
 
 # %% ../nbs/30_ablations.ipynb #00000005
 PAPER_FILES = {1: 'table1_testdev.csv', 2: 'table2_ablation.csv', 3: 'table3_sample_consistency.csv',
@@ -257,3 +258,20 @@ def speed_claims(bench:str|Path='results/bench/tables/cpu.json') -> pd.DataFrame
         else: r.update(ours=float('nan'), rounds='', fps=float('nan'), fps_compared=float('nan'), verdict='not measured yet')
         recs.append(r)
     return pd.DataFrame(recs)
+
+# %% ../nbs/30_ablations.ipynb #jbae7216
+def md_table(df:pd.DataFrame) -> str:
+    "A DataFrame as a GitHub markdown table (index dropped), NaN as an empty cell."
+    fmt = lambda v: '' if isinstance(v, float) and np.isnan(v) else f'{v:g}' if isinstance(v, float) else str(v)
+    lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '| ' + ' | '.join('---' for _ in df.columns) + ' |']
+    return '\n'.join(lines + ['| ' + ' | '.join(fmt(v) for v in r) + ' |' for r in df.itertuples(index=False)])
+
+def results_markdown(out:str|Path='results/ablation', root:str|Path='.', bench:str|Path='results/bench/tables/cpu.json') -> str:
+    "The README's results block: Tables 2 and 3 over seeds, the paper's claims with their verdicts, the speed claims."
+    t = pd.concat([seed_table(2, out, root), seed_table(3, out, root).iloc[[1]]])
+    fps = {r: round(1 / v['median_s'], 3) for r, v in bench_times(bench).items()} if bench else {}
+    t['fps ours (CPU, R-50)'] = [fps.get(r, float('nan')) for r in t['run']]
+    t = t.rename(columns={'mask_AP ours': 'mask AP ours', 'mask_AP paper': 'mask AP paper'})
+    sc = speed_claims(bench)[['claim', 'paper', 'ours', 'rounds', 'verdict']].rename(
+        columns={'paper': 'paper fps ratio', 'ours': 'ours (median)', 'rounds': 'ours (range over rounds)'})
+    return '\n\n'.join([md_table(t), md_table(claims(out, root)), md_table(sc)])

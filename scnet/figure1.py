@@ -186,11 +186,14 @@ def paper_figure1(root:str|Path='.', # the repository root
 def compare_paper(summary:dict, # from `figure1_summary` (or figure1.json)
                   paper:dict, # from `paper_figure1`
                  ):
-    "Our share at IoU ≤ 0.75 beside the paper's, per panel, in percent."
+    "Our share at IoU ≤ 0.75 beside the paper's, per panel, in percent, with and without the GT boxes added as proposals."
     import pandas as pd
-    rows = [dict(panel=PANELS[k], paper=round(100 * paper[k], 1), ours=round(100 * summary['panels'][k]['shares']['0.75'], 1),
-                 ours_without_gt=round(100 * summary['panels'][k].get('shares_without_gt', summary['panels'][k]['shares'])['0.75'], 1),
-                 samples=summary['panels'][k]['count']) for k in PANELS]
+    rows = []
+    for k in PANELS:
+        p = summary['panels'][k]
+        rows.append(dict(panel=PANELS[k], paper=round(100 * paper[k], 1), ours=round(100 * p['shares']['0.75'], 1),
+                         ours_without_gt=round(100 * p.get('shares_without_gt', p['shares'])['0.75'], 1),
+                         gt_share=round(100 * p['gt_share'], 1) if 'gt_share' in p else float('nan'), samples=p['count']))
     return pd.DataFrame(rows).set_index('panel')
 
 # %% ../nbs/31_figure1.ipynb #00000018
