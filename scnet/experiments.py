@@ -16,8 +16,8 @@ from . import baselines
 # %% auto #0
 __all__ = ['PAPER_FILES', 'KEY_COLUMNS', 'METRICS', 'TABLE_ROWS', 'BENCH_MODEL', 'T975', 'CLAIMS', 'SPEED_CLAIMS', 'paper_table',
            'TableRow', 'row_config', 'row_id', 'ablate_command', 'ablate_ready', 'read_metrics', 'bench_times', 't975',
-           'seed_metrics', 'Paired', 'paired_diff', 'verdict', 'seed_table', 'claims', 'ablation_table', 'speed_claims',
-           'md_table', 'results_markdown']
+           'seed_metrics', 'Paired', 'paired_diff', 'verdict', 'seed_table', 'claims', 'bootstrap_ap', 'ablation_table',
+           'speed_claims', 'md_table', 'results_markdown']
 
 # %% ../nbs/30_ablations.ipynb #00000005
 PAPER_FILES = {1: 'table1_testdev.csv', 2: 'table2_ablation.csv', 3: 'table3_sample_consistency.csv',
@@ -201,6 +201,43 @@ def claims(out:str|Path='results/ablation', root:str|Path='.', metric:str='mask_
                          ours=f'{p.mean:+.2f} [{p.lo:+.2f}, {p.hi:+.2f}] over {p.n} seeds' if p else '',
                          verdict=verdict(p, pdelta)))
     return pd.DataFrame(recs)
+
+# %% ../nbs/30_ablations.ipynb #j9b43091
+def _resample(gt:dict, dets:list[list[dict]], idx:list[int]) -> tuple[dict, list[list[dict]]]:
+    "A COCO dataset of the images `idx` (repeats allowed, each copy a new image id) and each model's detections on it."
+    imgs = gt['images']; anns, by_img = [], {}
+    for a in gt['annotations']: by_img.setdefault(a['image_id'], []).append(a)
+    per_det = [{} for _ in dets]
+    for m, d in enumerate(dets):
+        for r in d: per_det[m].setdefault(r['image_id'], []).append(r)
+    new_imgs, new_dets = [], [[] for _ in dets]
+    for new_id, i in enumerate(idx, 1):
+        im = imgs[i]; new_imgs.append({**im, 'id': new_id})
+        anns += [{**a, 'id': len(anns) + k + 1, 'image_id': new_id} for k, a in enumerate(by_img.get(im['id'], []))]
+        for m in range(len(dets)): new_dets[m] += [{**r, 'image_id': new_id} for r in per_det[m].get(im['id'], [])]
+    return {**gt, 'images': new_imgs, 'annotations': anns}, new_dets
+
+def _ap(gt:dict, dets:list[dict], iou_type:str) -> float:
+    "COCO AP (percent) of `dets` on `gt`, quietly."
+    import contextlib, io
+    from pycocotools.coco import COCO
+    from pycocotools.cocoeval import COCOeval
+    with contextlib.redirect_stdout(io.StringIO()):
+        g = COCO(); g.dataset = gt; g.createIndex()
+        if not dets: return 0.
+        e = COCOeval(g, g.loadRes(dets), iou_type); e.evaluate(); e.accumulate(); e.summarize()
+    return 100 * float(e.stats[0])
+
+def bootstrap_ap(gt:dict, # COCO-format ground truth (the val json, loaded)
+                 dets:list[list[dict]], # COCO results of each model on those images
+                 n:int=50, seed:int=0, iou_type:str='segm') -> np.ndarray: # (n, models) AP in percent
+    "Each model's AP on `n` bootstrap redraws of the images, the same redraw for every model."
+    rng = np.random.default_rng(seed)
+    out = []
+    for _ in range(n):
+        g, d = _resample(gt, dets, rng.integers(0, len(gt['images']), len(gt['images'])).tolist())
+        out.append([_ap(g, x, iou_type) for x in d])
+    return np.array(out)
 
 # %% ../nbs/30_ablations.ipynb #jc88e3b3
 def ablation_table(n:int, # table number, 1-5
