@@ -113,14 +113,15 @@ BENCH_MODEL = {'t1_mask_rcnn': 'mask_rcnn', 't1_cascade_mask_rcnn': 'cascade_mas
 
 def bench_times(path:str|Path, # a `scnet bench` record, e.g. results/bench/tables/cpu.json
                 size:str='r50', mode:str='fp32',
-               ) -> dict[str, dict]: # row id -> the record's {'median_s', 'min_s', 'max_s', ...}; {} without the file
+               ) -> dict[str, dict]: # row id -> the record's {'median_s', 'min_s', 'max_s', ...} and 'gflop'; {} without the file
     "Inference times of the table rows a `scnet bench` record measured."
     path = Path(path)
     if not path.exists(): return {}
     rec = json.loads(path.read_text())
     try: models = rec['inference'][size]['models']
     except KeyError: raise ValueError(f"{path}: no inference -> {size} -> models (expected a scnet bench record)") from None
-    return {r: models[b]['modes'][mode] for r, b in BENCH_MODEL.items() if b in models and mode in models[b]['modes']}
+    return {r: dict(models[b]['modes'][mode], gflop=models[b].get('gflop')) for r, b in BENCH_MODEL.items()
+            if b in models and mode in models[b]['modes']}
 
 # %% ../nbs/30_ablations.ipynb #00000029
 T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228] # Student's t, 97.5 %, df = 1..10
@@ -277,7 +278,7 @@ SPEED_CLAIMS = [ # (claim, row id, the row id it is compared with, the paper's f
 ]
 
 def speed_claims(bench:str|Path='results/bench/tables/cpu.json') -> pd.DataFrame:
-    "Each speed claim of the paper: its fps ratio, ours (median, and the range over rounds), and what ours says."
+    "Each speed claim of the paper: its fps ratio, ours (median, and the range over rounds), the FLOP ratio, and what ours says."
     t = bench_times(bench)
     recs = []
     for text, run, base, f_run, f_base, rel in SPEED_CLAIMS:
@@ -290,9 +291,11 @@ def speed_claims(bench:str|Path='results/bench/tables/cpu.json') -> pd.DataFrame
                 faster = rel == 'faster'
                 v = ('holds' if (lo > 1 if faster else hi < 1) else 'contradicted' if (hi < 1 if faster else lo > 1)
                      else 'within the spread')
-            r.update(ours=round(mid, 2), rounds=f'[{lo:.2f}, {hi:.2f}]', fps=round(1 / a['median_s'], 3),
+            flops = round(b['gflop'] / a['gflop'], 3) if a.get('gflop') and b.get('gflop') else float('nan') # > 1: fewer FLOPs
+            r.update(ours=round(mid, 2), rounds=f'[{lo:.2f}, {hi:.2f}]', flop_ratio=flops, fps=round(1 / a['median_s'], 3),
                      fps_compared=round(1 / b['median_s'], 3), verdict=v)
-        else: r.update(ours=float('nan'), rounds='', fps=float('nan'), fps_compared=float('nan'), verdict='not measured yet')
+        else: r.update(ours=float('nan'), rounds='', flop_ratio=float('nan'), fps=float('nan'), fps_compared=float('nan'),
+                       verdict='not measured yet')
         recs.append(r)
     return pd.DataFrame(recs)
 
@@ -309,6 +312,6 @@ def results_markdown(out:str|Path='results/ablation', root:str|Path='.', bench:s
     fps = {r: round(1 / v['median_s'], 3) for r, v in bench_times(bench).items()} if bench else {}
     t['fps ours (CPU, R-50)'] = [fps.get(r, float('nan')) for r in t['run']]
     t = t.rename(columns={'mask_AP ours': 'mask AP ours', 'mask_AP paper': 'mask AP paper'})
-    sc = speed_claims(bench)[['claim', 'paper', 'ours', 'rounds', 'verdict']].rename(
-        columns={'paper': 'paper fps ratio', 'ours': 'ours (median)', 'rounds': 'ours (range over rounds)'})
+    sc = speed_claims(bench)[['claim', 'paper', 'ours', 'rounds', 'flop_ratio', 'verdict']].rename(
+        columns={'paper': 'paper fps ratio', 'ours': 'ours (median)', 'rounds': 'ours (range over rounds)', 'flop_ratio': 'FLOP ratio'})
     return '\n\n'.join([md_table(t), md_table(claims(out, root)), md_table(sc)])
