@@ -14,10 +14,11 @@ from PIL import Image
 from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 from torchvision import tv_tensors
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['COCO_CATEGORIES', 'load_coco', 'read_image', 'seg_to_mask', 'parse_anns', 'read_semantic', 'semantic_from_instances',
-           'CocoDataset', 'missing_files', 'summary', 'coco_results', 'shapes_dataset', 'coco_dataset', 'categories',
+           'CocoDataset', 'missing_files', 'coco_results', 'shapes_dataset', 'coco_dataset', 'categories',
            'check_categories']
 
 # %% ../nbs/01b_coco.ipynb #00000006
@@ -191,6 +192,7 @@ class CocoDataset(torch.utils.data.Dataset):
                 f'dropped annotations {dict(self.dropped)})')
 
 # %% ../nbs/01b_coco.ipynb #00000018
+@patch
 @torch.no_grad()
 def _setup_semantic(self:CocoDataset, semantic, seg_dir, num_semantic_classes):
     modes = ('auto', 'maps', 'instances', 'none')
@@ -206,9 +208,9 @@ def _setup_semantic(self:CocoDataset, semantic, seg_dir, num_semantic_classes):
     elif semantic == 'instances': num_semantic_classes = self.num_classes + 1
     else: num_semantic_classes = None
     self.semantic, self.seg_dir, self.num_semantic_classes = semantic, None if seg_dir is None else Path(seg_dir), num_semantic_classes
-CocoDataset._setup_semantic = _setup_semantic
 
 # %% ../nbs/01b_coco.ipynb #00000019
+@patch
 def _filter_imgs(self:CocoDataset, ids, min_size):
     "MMDetection 2.8 `_filter_imgs` with filter_empty_gt=True; counts what it drops in `self.filtered`."
     with_ann = {a['image_id'] for a in self.coco.anns.values() if a['category_id'] in self.cat2label}
@@ -219,7 +221,6 @@ def _filter_imgs(self:CocoDataset, ids, min_size):
         elif min(info['width'], info['height']) < min_size: self.filtered['too_small'] += 1
         else: keep.append(i)
     return keep
-CocoDataset._filter_imgs = _filter_imgs
 
 # %% ../nbs/01b_coco.ipynb #00000101
 def missing_files(folder:Path, names:list[str]) -> list[str]:
@@ -236,6 +237,7 @@ def _missing_error(what:str, miss:list, of:int, folder:Path, ann_file:Path, show
     where = f'{folder} (the folder does not exist)' if not Path(folder).is_dir() else str(folder)
     return FileNotFoundError(f"{ann_file}: {len(miss)} of {of} {what} not found under {where}: {', '.join(miss[:show])}{more}")
 
+@patch
 def _check_files(self:CocoDataset):
     "Raise naming every missing image (and, for semantic='maps', every missing map) of the kept images."
     names = [self.coco.imgs[i]['file_name'] for i in self.img_ids]
@@ -245,20 +247,20 @@ def _check_files(self:CocoDataset):
         maps = [str(Path(n).with_suffix('.png')) for n in names]
         miss = missing_files(self.seg_dir, maps)
         if miss: raise _missing_error("semantic maps (semantic='maps', --semantic maps)", miss, len(maps), self.seg_dir, self.ann_file)
-CocoDataset._check_files = _check_files
 
 # %% ../nbs/01b_coco.ipynb #00000104
 def _counts(c:Counter) -> str: return ', '.join(f'{k} {v}' for k, v in sorted(c.items())) or 'none'
 
+@patch
 def summary(self:CocoDataset) -> str:
     "One line: images kept and filtered, annotations used and dropped, each by reason."
     n = len(self) + sum(self.filtered.values())
     return (f'{self.ann_file.name}: {len(self)} of {n} images kept (filtered: {_counts(self.filtered)}); '
             f"{self.used['boxes']} boxes and {self.used['crowd']} crowd regions used, "
             f'{sum(self.dropped.values())} annotations dropped ({_counts(self.dropped)})')
-CocoDataset.summary = summary
 
 # %% ../nbs/01b_coco.ipynb #0000001b
+@patch
 def _load(self:CocoDataset, idx:int):
     "Image and target of item `idx`, before transforms."
     img_id = self.img_ids[idx]; info = self.coco.imgs[img_id]; path = self.img_dir/info['file_name']
@@ -281,12 +283,12 @@ def _load(self:CocoDataset, idx:int):
             sem = semantic_from_instances(masks, p['labels'], self.num_classes, cm)
         if self.semantic != 'none': target['gt_semantic'] = tv_tensors.Mask(torch.from_numpy(sem))
     return tv_tensors.Image(torch.from_numpy(img).permute(2, 0, 1).contiguous()), target
-CocoDataset._load = _load
 
-def _getitem(self:CocoDataset, idx:int):
+@patch
+def __getitem__(self:CocoDataset, idx:int):
+    "Item `idx` after the transforms: (image (3,H,W), target dict)."
     img, target = self._load(idx)
     return self.transforms(img, target) if self.transforms is not None else (img, target)
-CocoDataset.__getitem__ = _getitem
 
 # %% ../nbs/01b_coco.ipynb #00000029
 def coco_results(image_id:int, boxes, scores, labels, masks, label2cat:dict) -> list:

@@ -11,6 +11,7 @@ from typing import Literal
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
+from fastcore.basics import patch
 
 from .backbone import BackboneConfig, FPNConfig, ResNet, FPN
 from .rpn import RPNConfig, RPN
@@ -89,17 +90,16 @@ class SCNet(nn.Module):
         return self.predict(feats, targets)
 
 # %% ../nbs/10_model.ipynb #0000000c
-def _losses(self, feats:list[Tensor], targets:list[dict], generator:torch.Generator|None=None,
-            rpn_samples:list|None=None, roi_samples:list|None=None,
-            mask_samples:list|None=None, # per stage: the mask branch's own re-sample (HTC's interleaved execution)
-           ) -> dict:
+@patch
+def losses(self:SCNet, feats:list[Tensor], targets:list[dict], generator:torch.Generator|None=None,
+           rpn_samples:list|None=None, roi_samples:list|None=None,
+           mask_samples:list|None=None, # per stage: the mask branch's own re-sample (HTC's interleaved execution)
+          ) -> dict:
     "Every weighted training loss of one batch."
     sizes = [tuple(t['img_shape']) for t in targets]
     props, _, losses = self.rpn(feats, sizes, [t['gt_boxes'] for t in targets], generator, rpn_samples)
     losses.update(self.roi_heads.loss(feats, props, targets, generator, roi_samples, mask_samples))
     return losses
-
-SCNet.losses = _losses
 
 # %% ../nbs/10_model.ipynb #0000000e
 def postprocess(det:dict, # pred_boxes (n,4) input pixels, pred_scores, pred_labels, pred_mask_probs (n,28,28)
@@ -128,14 +128,13 @@ def image_meta(ori_shape:tuple, # (H, W) of the image as read
                 pad_shape=tuple(int(v) for v in (pad_shape or img_shape)),
                 scale_factor=tuple(float(v) for v in scale_factor), flip=bool(flip))
 
-def _predict(self, feats:list[Tensor], targets:list[dict]) -> list[dict]:
+@patch
+def predict(self:SCNet, feats:list[Tensor], targets:list[dict]) -> list[dict]:
     "Detections of one batch in original-image pixels."
     sizes = [tuple(t['img_shape']) for t in targets]
     props, _, _ = self.rpn(feats, sizes)
     dets = self.roi_heads(feats, props, targets)
     return [postprocess(d, t, self.roi_heads.cfg.mask_thr) for d, t in zip(dets, targets)]
-
-SCNet.predict = _predict
 
 # %% ../nbs/10_model.ipynb #00000012
 def build_roi_heads(cfg:SCNetConfig) -> SCNetRoIHeads:

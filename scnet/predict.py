@@ -23,8 +23,8 @@ from .transforms import Compose, Resize, RandomFlip, Normalize, Pad, collate
 
 # %% auto #0
 __all__ = ['IMAGE_EXTS', 'load_image', 'view_batch', 'predict', 'hflip_boxes', 'boxes_to_view', 'boxes_from_view', 'TTAConfig',
-           'reference_tta', 'mask_probs', 'predict_tta', 'palette', 'draw_instances', 'coco_instances',
-           'show_predictions', 'image_files', 'predict_parser', 'figure_names', 'prediction_records', 'main', 'detect']
+           'reference_tta', 'predict_tta', 'palette', 'draw_instances', 'coco_instances', 'show_predictions',
+           'image_files', 'predict_parser', 'figure_names', 'prediction_records', 'main', 'detect']
 
 # %% ../nbs/22_predict.ipynb #00000005
 def load_image(x # a file path, PIL image, (H,W,3) uint8 array or (3,H,W) uint8 tensor
@@ -102,24 +102,6 @@ def reference_tta() -> TTAConfig:
 # %% ../nbs/22_predict.ipynb #00000014
 def _roi1(boxes:Tensor) -> Tensor: return torch.cat([boxes.new_zeros(len(boxes), 1), boxes], 1)
 
-def mask_probs(rh:nn.Module, # SCNetRoIHeads
-               feats:list[Tensor], rois:Tensor, # (n, 5) final boxes in this view
-               labels:Tensor, # (n,) predicted classes
-               semantic_feat:Tensor|None, glbctx_feat:Tensor|None) -> Tensor: # (n, 28, 28)
-    "Mask probabilities of the predicted classes, as the RoI heads' `predict` computes them (relay, heads averaged)."
-    nm = len(rh.mask_heads)
-    heads = [nm - 1] if rh.cfg.mask_test == 'last' else list(range(nm))
-    relays = None
-    if rh.relay_heads: # the relay reads the box head's shared feature on the final boxes (one box pass per source stage)
-        shared = {}
-        for k in heads:
-            st = rh.mask_source_stage(k)
-            if st not in shared: shared[st] = rh.box_forward(st, feats, rois, semantic_feat, glbctx_feat)[2]
-        relays = [rh.relay_heads[k](shared[rh.mask_source_stage(k)]) for k in heads]
-    idx = torch.arange(len(labels), device=labels.device)
-    probs = [lg[idx, labels].sigmoid() for lg in rh.mask_forward(feats, rois, semantic_feat, glbctx_feat, relays, heads)]
-    return probs[0] if len(probs) == 1 else torch.stack(probs).mean(0)
-
 @torch.no_grad()
 def predict_tta(model:nn.Module, # an SCNet: `features`, `rpn`, `roi_heads`
                 img:Tensor, # (3, H0, W0) uint8
@@ -148,7 +130,7 @@ def predict_tta(model:nn.Module, # an SCNet: `features`, `rpn`, `roi_heads`
         return dict(pred_boxes=db, pred_labels=dl, pred_scores=ds, pred_masks=torch.zeros(0, H0, W0, dtype=torch.bool, device=device))
     probs = []
     for feats, m, sf, gf in views: # mmdet `merge_aug_masks`: flip back, then average (channel choice commutes)
-        pm = mask_probs(rh, feats, _roi1(boxes_to_view(db, m)), dl, sf, gf)
+        pm = rh.mask_probs(feats, _roi1(boxes_to_view(db, m)), dl, sf, gf)
         probs.append(pm.flip(-1) if m['flip'] else pm)
     mp = torch.stack(probs).mean(0)
     return dict(pred_boxes=db, pred_labels=dl, pred_scores=ds, pred_masks=paste_masks(mp, db, (H0, W0), c.mask_thr))
