@@ -18,14 +18,15 @@ from .relay import FeatureRelayConfig, FeatureRelayHead
 from .context import SemanticHeadConfig, SemanticHead, GlobalContextHeadConfig, GlobalContextHead
 from .roi_heads import StageConfig, RoIHeadsConfig, SCNetRoIHeads, scnet_stages
 from .backbone import BackboneConfig, FPNConfig
-from .model import SCNetConfig, build_roi_heads, build_model
+from .model import SCNetConfig, build_roi_heads, build_model, scnet_demo, scnet_r50, scnet_r101, scnet_x101_64x4d
 
 # %% auto #0
-__all__ = ['HeadsConfig', 'PAPER_ROWS', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages', 'cascade_mask_rcnn', 'htc',
-           'scnet_heads', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc', 't1_scnet', 't2_baseline', 't2_sc', 't2_fr',
-           't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn', 't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr',
-           't5_no_glbctx', 't5_glbctx', 'mask_rcnn_r50', 'cascade_mask_rcnn_r50', 'htc_r50', 'as_demo',
-           'mask_rcnn_demo', 'cascade_mask_rcnn_demo', 'htc_demo', 'apply_mmdet_switches']
+__all__ = ['HeadsConfig', 'PAPER_ROWS', 'PRESETS', 'METHODS', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages',
+           'cascade_mask_rcnn', 'htc', 'scnet_heads', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc', 't1_scnet',
+           't2_baseline', 't2_sc', 't2_fr', 't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn',
+           't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr', 't5_no_glbctx', 't5_glbctx', 'mask_rcnn_r50',
+           'cascade_mask_rcnn_r50', 'htc_r50', 'as_demo', 'mask_rcnn_demo', 'cascade_mask_rcnn_demo', 'htc_demo',
+           'apply_mmdet_switches', 'preset_config']
 
 # %% ../nbs/13_baselines.ipynb #00000005
 HeadsConfig = SCNetConfig  # one config for every method (the name the first version of this notebook used)
@@ -203,3 +204,39 @@ def apply_mmdet_switches(cfg:SCNetConfig, # sizes, RPN and stages already read (
                    glbctx=replace(cfg.glbctx, loss_weight=glb.get('loss_weight', 1.)) if glb else cfg.glbctx,
                    bbox_head=replace(cfg.bbox_head, reg_class_agnostic=bh.get('reg_class_agnostic', False)),
                    mask_head=scnet_mask if t == 'SCNet' else fcn_mask)
+
+# %% ../nbs/13_baselines.ipynb #75282bbc
+PRESETS = ('demo', 'r50', 'r101', 'x101') # `--preset` names -> scnet.model presets (size and backbone)
+# `--method` names: SCNet, the baselines and every row of the paper's Tables 1-5 (scnet.baselines)
+# (`scnet`: the size preset itself, `scnet.model`'s scnet_r50 ...; every other name: the function here that builds it)
+METHODS = dict(scnet=None, mask_rcnn_r50=mask_rcnn_r50, cascade_mask_rcnn_r50=cascade_mask_rcnn_r50, htc_r50=htc_r50,
+               t1_mask_rcnn=t1_mask_rcnn, t1_cascade_mask_rcnn=t1_cascade_mask_rcnn, t1_htc=t1_htc, t1_scnet=t1_scnet,
+               t2_baseline=t2_baseline, t2_sc=t2_sc, t2_fr=t2_fr, t2_gc=t2_gc, t2_sc_fr=t2_sc_fr, t2_scnet=t2_scnet,
+               t3_naive_sc=t3_naive_sc, t4_mask_rcnn=t4_mask_rcnn, t4_mask_rcnn_fr=t4_mask_rcnn_fr, t4_cmr=t4_cmr,
+               t4_cmr_fr=t4_cmr_fr, t5_no_glbctx=t5_no_glbctx, t5_glbctx=t5_glbctx)
+
+def preset_config(name:str, # size/backbone preset: one of PRESETS
+                  num_classes:int, num_semantic_classes:int|None, # the dataset's (None: no semantic maps)
+                  pretrained:str|None=None, # backbone weights file
+                  method:str='scnet', # one of METHODS
+                  glbctx_weight:float|None=None, # λ, needed by `t5_glbctx`
+                  from_scratch:bool|None=None, # True: GroupNorm trunk, nothing frozen; False: BN layout for loaded weights; None: demo without pretrained is from scratch
+                 ):
+    "The model config of a method at a preset's size for a dataset's class counts (demo from scratch: GroupNorm)."
+    if name not in PRESETS: raise ValueError(f'unknown preset {name!r}; known: {PRESETS}')
+    if method not in METHODS: raise ValueError(f'unknown method {method!r}; known: {tuple(METHODS)}')
+    if from_scratch and pretrained: raise ValueError('--from-scratch and --pretrained exclude each other')
+    if name != 'demo' and from_scratch: # frozen BN statistics of a random trunk would be meaningless
+        return replace(bb := preset_config(name, num_classes, num_semantic_classes, None, method, glbctx_weight, False),
+                       backbone=replace(bb.backbone, norm='gn', frozen_stages=-1))
+    scratch = pretrained is None if from_scratch is None else from_scratch # demo: GroupNorm when nothing is loaded into it
+    if name == 'demo': base = scnet_demo(num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
+    else: base = dict(r50=scnet_r50, r101=scnet_r101, x101=scnet_x101_64x4d)[name](num_classes, num_semantic_classes, pretrained)
+    if method == 'scnet': return base
+    if (method == 't5_glbctx') != (glbctx_weight is not None):
+        raise ValueError('--glbctx-weight goes with --method t5_glbctx (and only with it)')
+    cfg = METHODS[method](**({'lam': glbctx_weight} if glbctx_weight is not None else {}))
+    if name == 'demo': return as_demo(cfg, num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
+    # a method without the semantic branch stays without it; one with it loses it when the data has no maps
+    nsc = num_semantic_classes if cfg.num_semantic_classes is not None else None
+    return replace(cfg, num_classes=num_classes, num_semantic_classes=nsc, backbone=base.backbone)

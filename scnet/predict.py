@@ -241,7 +241,7 @@ def prediction_records(p:dict, file:str, image_id:int, figure:str, classes:list,
 def main(argv:list[str]|None=None) -> int:
     "`scnet predict`: figures and COCO-style records (with RLE masks) of a checkpoint's detections on image files."
     from scnet.core import default_device, save_json
-    from scnet.train import load_trained
+    from scnet.checkpoint import load_trained
     import matplotlib; matplotlib.use('Agg')
     a = predict_parser().parse_args(argv)
     out = Path(a.out or Path('runs') / 'predict' / Path(a.checkpoint).stem)

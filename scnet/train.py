@@ -17,16 +17,17 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 
 from .transforms import collate
 from .core import (seed_everything, rng_state, set_rng_state, default_device, setup_cpu, to_device,
-                        atomic_write, save_json, from_dict, env_info)
+                        atomic_write, save_json, from_dict, env_info, apply_overrides, set_section)
+from .dist import dist_setup, is_main, is_main_env, unwrap, reduce_mean, max_over_ranks
+from .checkpoint import save_checkpoint, load_checkpoint, find_resume, CheckpointUnreadable, from_plain_rng
+from .data import DataConfig, resolve_data, data_datasets
+from .baselines import PRESETS, METHODS, preset_config
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'PRESETS', 'METHODS', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
-           'WarmupCosineSchedule', 'make_schedule', 'make_optimizer', 'dist_setup', 'is_main', 'unwrap',
-           'ResumableSampler', 'SeededItems', 'make_train_loader', 'save_checkpoint', 'CheckpointUnreadable',
-           'load_checkpoint', 'find_resume', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit', 'spawn',
-           'fit_and_save_grads', 'load_trained', 'preset_config', 'datasets', 'DataConfig', 'resolve_data',
-           'data_datasets', 'load_matching', 'set_section', 'apply_overrides', 'train_parser', 'is_main_env',
-           'read_config', 'run_configs', 'main']
+__all__ = ['SCHEDULES', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
+           'WarmupCosineSchedule', 'make_schedule', 'make_optimizer', 'ResumableSampler', 'SeededItems',
+           'make_train_loader', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit', 'spawn', 'fit_and_save_grads',
+           'load_matching', 'train_parser', 'read_config', 'run_configs', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
 @dataclass
@@ -125,25 +126,6 @@ def make_optimizer(model:nn.Module, cfg:TrainConfig, world_size:int=1) -> torch.
         return torch.optim.AdamW([dict(params=decay, weight_decay=cfg.weight_decay), dict(params=no, weight_decay=0.)], lr=lr)
     raise ValueError(f"TrainConfig.optimizer: 'sgd' or 'adamw', not {cfg.optimizer!r}")
 
-# %% ../nbs/20_train.ipynb #00000011
-def dist_setup() -> tuple[int, int, int]:
-    "Join torchrun's process group when there is one (NCCL on GPU, gloo on CPU); `(rank, world_size, local_rank)`."
-    world = int(os.environ.get('WORLD_SIZE', 1))
-    if world > 1 and not dist.is_initialized():
-        local = int(os.environ.get('LOCAL_RANK', 0))
-        if torch.cuda.is_available(): torch.cuda.set_device(local)
-        dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo')
-    if dist.is_initialized(): return dist.get_rank(), dist.get_world_size(), int(os.environ.get('LOCAL_RANK', 0))
-    return 0, 1, 0
-
-def is_main() -> bool:
-    "True on the process that logs and writes files."
-    return not dist.is_initialized() or dist.get_rank() == 0
-
-def unwrap(model:nn.Module) -> nn.Module:
-    "The model inside a DistributedDataParallel wrapper."
-    return model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
-
 # %% ../nbs/20_train.ipynb #00000014
 class ResumableSampler(DistributedSampler):
     "DistributedSampler that can start mid-epoch and yields `(index, epoch)` so items can seed their augmentation."
@@ -178,80 +160,7 @@ def make_train_loader(dataset, # items `(image (3,h,w), target dict)`
                       persistent_workers=cfg.num_workers > 0, pin_memory=torch.cuda.is_available(),
                       generator=torch.Generator().manual_seed(cfg.seed)) # keeps iter() off the global RNG
 
-# %% ../nbs/20_train.ipynb #0000001a
-def _plain_rng(st:dict) -> dict:
-    "`rng_state()` with NumPy arrays as tensors, so checkpoints load with `weights_only=True`."
-    st = dict(st); n = st['numpy']
-    st['numpy'] = (n[0], torch.from_numpy(n[1].astype(np.int64)), *n[2:])
-    return st
-
-def _numpy_rng(st:dict) -> dict:
-    st = dict(st); n = st['numpy']
-    st['numpy'] = (n[0], n[1].numpy().astype(np.uint32), *n[2:])
-    return st
-
-# %% ../nbs/20_train.ipynb #0000001b
-def _first_nonfinite(sd:dict) -> str|None:
-    "The first floating tensor of a state dict holding a NaN or an infinity."
-    return next((k for k, v in sd.items() if torch.is_tensor(v) and v.is_floating_point() and not torch.isfinite(v).all()), None)
-
-def save_checkpoint(path:str|Path, model:nn.Module, optimizer, scheduler, scaler, sampler:ResumableSampler,
-                    progress:dict, # {'epoch', 'iter', ...}: where the run stands
-                    extra:dict|None=None # e.g. {'config': ..., 'model_config': ...}
-                   ) -> Path|None:
-    "Write a checkpoint atomically on the main process; RNG states come from every rank; non-finite weights are refused."
-    sd = unwrap(model).state_dict()
-    bad = _first_nonfinite(sd) # every rank holds the same weights, so every rank raises: no rank waits below
-    if bad: raise FloatingPointError(f"not writing {path}: weight {bad} is not finite at iteration {progress.get('iter')} "
-                                     "(the model diverged); the previous checkpoint is kept")
-    rng = _plain_rng(rng_state())
-    rngs = [None] * dist.get_world_size() if dist.is_initialized() else [rng]
-    if dist.is_initialized(): dist.all_gather_object(rngs, rng)
-    if not is_main(): return None
-    ckpt = dict(model=sd, optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
-                scaler=scaler.state_dict(), sampler=sampler.state_dict(), rng=rngs, progress=progress, **(extra or {}))
-    return atomic_write(path, lambda f: torch.save(ckpt, f))
-
-# %% ../nbs/20_train.ipynb #00000101
-class CheckpointUnreadable(ValueError):
-    "A checkpoint file that is empty, truncated or corrupt (not one that holds refused pickled code)."
-
-def load_checkpoint(path:str|Path, map_location='cpu') -> dict:
-    "Read a checkpoint written by `save_checkpoint` (plain tensors and Python values only); errors name the file."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f'checkpoint {path} does not exist')
-    if path.is_dir(): raise IsADirectoryError(f'checkpoint {path} is a folder, not a .pth file')
-    n = path.stat().st_size
-    if n == 0: raise CheckpointUnreadable(f'checkpoint {path} is empty (0 bytes): an interrupted copy or write')
-    try: return torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as e:
-        why = next((l.strip() for l in str(e).splitlines() if 'Unsupported' in l), str(e).splitlines()[0])
-        raise pickle.UnpicklingError(f'checkpoint {path} refused: it holds pickled Python objects, and loading them could '
-                                     f'run code ({why}); re-save it as plain tensors from a trusted environment') from None
-    except Exception as e: # torch says EOFError, 'failed finding central directory', KeyError: '101', ... for a bad file
-        first = str(e).splitlines()[0] if str(e).strip() else ''
-        raise CheckpointUnreadable(f'checkpoint {path} cannot be read ({n} bytes: truncated, corrupt or not a torch '
-                                   f'checkpoint): {type(e).__name__}: {first}') from e
-
-# %% ../nbs/20_train.ipynb #00000104
-def find_resume(ckpt_dir:str|Path # a run's checkpoints folder
-               ) -> tuple[Path|None, list[tuple[Path, str]]]: # the checkpoint to resume from, the unreadable ones skipped
-    "The newest readable checkpoint of a run: latest.pth, else epoch_N.pth from the highest N down."
-    d = Path(ckpt_dir); num = lambda p: int(p.stem[6:]) if p.stem[6:].isdigit() else -1
-    skipped = []
-    for p in [d/'latest.pth', *sorted(d.glob('epoch_*.pth'), key=num, reverse=True)]:
-        if not p.is_file(): continue
-        try: load_checkpoint(p); return p, skipped
-        except CheckpointUnreadable as e: skipped.append((p, str(e)))
-    return None, skipped
-
 # %% ../nbs/20_train.ipynb #0000001e
-def _reduce_mean(d:dict[str, torch.Tensor]) -> dict[str, float]:
-    "Average a dict of scalars over all ranks (for logging and the non-finite check)."
-    keys = sorted(d); v = torch.stack([d[k].detach().float() for k in keys])
-    if dist.is_initialized(): dist.all_reduce(v); v /= dist.get_world_size()
-    return dict(zip(keys, v.tolist()))
-
 class NonFiniteLoss(FloatingPointError):
     "A loss that is NaN, infinite or above `max_loss` on some rank; every rank raises it (before the backward pass)."
     def __init__(self, losses:dict[str, float], max_loss:float|None=None):
@@ -265,7 +174,7 @@ def train_step(model:nn.Module, images:torch.Tensor, targets:list[dict], optimiz
     "One SGD step (AMP on CUDA); returns the losses averaged over the ranks; `NonFiniteLoss` leaves the weights as they were."
     with torch.autocast(device.type, dtype=torch.float16, enabled=cfg.amp and device.type == 'cuda'):
         losses = model(images, targets)
-    lv = _reduce_mean(losses)
+    lv = reduce_mean(losses)
     if not all(map(math.isfinite, lv.values())) or (cfg.max_loss is not None and sum(lv.values()) > cfg.max_loss):
         raise NonFiniteLoss(lv, cfg.max_loss)
     optimizer.zero_grad(set_to_none=True)
@@ -338,7 +247,7 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
         scheduler.load_state_dict(ck['scheduler']); scaler.load_state_dict(ck['scaler'])
         sampler.load_state_dict(ck['sampler']); state.update(ck['progress'])
         if len(ck['rng']) != world: raise ValueError(f'{resume}: saved by {len(ck["rng"])} processes, resumed with {world}')
-        set_rng_state(_numpy_rng(ck['rng'][rank])); last_ckpt = Path(resume)
+        set_rng_state(from_plain_rng(ck['rng'][rank])); last_ckpt = Path(resume)
         if is_main(): print(f"resumed from {resume} at iteration {state['iter']} (epoch {state['epoch']})", flush=True)
     else:
         seed_everything(cfg.seed + rank)
@@ -456,112 +365,6 @@ def fit_and_save_grads(model:nn.Module, ds:Dataset, cfg:TrainConfig, collate_fn:
         g = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
         atomic_write(Path(out_dir) / 'grads.pt', lambda f: torch.save(g, f))
 
-# %% ../nbs/20_train.ipynb #00000032
-def load_trained(checkpoint:str|Path, # a checkpoint written by `fit` or `scnet convert-mmdet`
-                 device:str|torch.device='cpu',
-                 sets:list[str]=(), # `--set` overrides of the model config, e.g. 'roi_heads.score_thr=0.05'
-                ) -> tuple[nn.Module, dict]: # model in eval mode, run_config
-    "The model a checkpoint holds, rebuilt from its saved config, and the run's model/data settings and categories."
-    from scnet.model import build_model, config_from_dict
-    ck = load_checkpoint(checkpoint)
-    rc = ck.get('run_config') or {}
-    if 'model' not in rc: raise ValueError(f'{checkpoint}: no model config in the checkpoint (not written by scnet train or '
-                                           'scnet convert-mmdet; convert an mmdet checkpoint with scnet convert-mmdet --config)')
-    cfg = config_from_dict(apply_overrides(dict(model=rc['model']), list(sets))['model'] if sets else rc['model'])
-    # the backbone's ImageNet file was read once, when training began; the checkpoint's tensors are the whole model
-    cfg = replace(cfg, backbone=replace(cfg.backbone, pretrained=None))
-    model = build_model(cfg)
-    model.load_state_dict(ck['model'])
-    return model.to(device).eval(), rc
-
-# %% ../nbs/20_train.ipynb #00000033
-PRESETS = ('demo', 'r50', 'r101', 'x101') # `--preset` names -> scnet.model presets (size and backbone)
-# `--method` names: SCNet, the baselines and every row of the paper's Tables 1-5 (scnet.baselines)
-METHODS = ('scnet', 'mask_rcnn_r50', 'cascade_mask_rcnn_r50', 'htc_r50', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc',
-           't1_scnet', 't2_baseline', 't2_sc', 't2_fr', 't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn',
-           't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr', 't5_no_glbctx', 't5_glbctx')
-
-def preset_config(name:str, # size/backbone preset: one of PRESETS
-                  num_classes:int, num_semantic_classes:int|None, # the dataset's (None: no semantic maps)
-                  pretrained:str|None=None, # backbone weights file
-                  method:str='scnet', # one of METHODS
-                  glbctx_weight:float|None=None, # λ, needed by `t5_glbctx`
-                  from_scratch:bool|None=None, # True: GroupNorm trunk, nothing frozen; False: BN layout for loaded weights; None: demo without pretrained is from scratch
-                 ):
-    "The model config of a method at a preset's size for a dataset's class counts (demo from scratch: GroupNorm)."
-    from dataclasses import replace
-    from scnet import model as M, baselines as B
-    if name not in PRESETS: raise ValueError(f'unknown preset {name!r}; known: {PRESETS}')
-    if method not in METHODS: raise ValueError(f'unknown method {method!r}; known: {METHODS}')
-    if from_scratch and pretrained: raise ValueError('--from-scratch and --pretrained exclude each other')
-    if name != 'demo' and from_scratch: # frozen BN statistics of a random trunk would be meaningless
-        return replace(bb := preset_config(name, num_classes, num_semantic_classes, None, method, glbctx_weight, False),
-                       backbone=replace(bb.backbone, norm='gn', frozen_stages=-1))
-    scratch = pretrained is None if from_scratch is None else from_scratch # demo: GroupNorm when nothing is loaded into it
-    if name == 'demo': base = M.scnet_demo(num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
-    else: base = dict(r50=M.scnet_r50, r101=M.scnet_r101, x101=M.scnet_x101_64x4d)[name](num_classes, num_semantic_classes, pretrained)
-    if method == 'scnet': return base
-    if (method == 't5_glbctx') != (glbctx_weight is not None):
-        raise ValueError('--glbctx-weight goes with --method t5_glbctx (and only with it)')
-    cfg = getattr(B, method)(**({'lam': glbctx_weight} if glbctx_weight is not None else {}))
-    if name == 'demo': return B.as_demo(cfg, num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
-    # a method without the semantic branch stays without it; one with it loses it when the data has no maps
-    nsc = num_semantic_classes if cfg.num_semantic_classes is not None else None
-    return replace(cfg, num_classes=num_classes, num_semantic_classes=nsc, backbone=base.backbone)
-
-def datasets(kind:str, root:str|Path, scale:tuple, semantic:str='auto'):
-    "Train (augmented) and val (test transforms) `CocoDataset`s of the shapes or COCO layout."
-    from scnet.data import shapes_dataset, coco_dataset
-    from scnet.transforms import train_transforms, test_transforms
-    make, tr, va = dict(shapes=(shapes_dataset, 'train', 'val'), coco=(coco_dataset, 'train2017', 'val2017'))[kind]
-    return (make(root, tr, train_transforms(scale), semantic=semantic),
-            make(root, va, test_transforms(scale), semantic=semantic, train=False))
-
-# %% ../nbs/20_train.ipynb #j1400002
-@dataclass
-class DataConfig:
-    "Where the data is (a layout shortcut or COCO-format files), its semantic maps, and the resize bound."
-    dataset: str = 'shapes' # 'shapes' or 'coco': the folder layout under `root` (when no files are given)
-    root: str | None = None # default data/<dataset>
-    train_ann: str | None = None # COCO instances json of the training set (default: the layout's)
-    train_img: str | None = None # its image folder
-    val_ann: str | None = None
-    val_img: str | None = None
-    seg_dir: str | None = None # semantic maps of the training images (default: the layout's stuffthingmaps/<split>)
-    scale: tuple[int, int] | None = None # (long, short); default 1333 800, shapes 256 256
-    semantic: str = 'auto' # 'auto' (maps when there are some, else from the instances), 'maps', 'instances', 'none'
-
-def resolve_data(d:DataConfig) -> DataConfig:
-    "Every file named, every path absolute: the layout's defaults filled in where the user gave no file."
-    if d.dataset not in ('shapes', 'coco'): raise ValueError(f"data.dataset {d.dataset!r}: expected 'shapes' or 'coco'")
-    root = Path(d.root or f'data/{d.dataset}').resolve()
-    tr, va = ('train', 'val') if d.dataset == 'shapes' else ('train2017', 'val2017')
-    seg = lambda s: root/'stuffthingmaps'/s if (root/'stuffthingmaps'/s).is_dir() else None
-    ab = lambda x, default: None if (x or default) is None else str(Path(x or default).resolve())
-    return replace(d, root=str(root), scale=tuple(d.scale or ((256, 256) if d.dataset == 'shapes' else (1333, 800))),
-                   train_ann=ab(d.train_ann, root/'annotations'/f'instances_{tr}.json'), train_img=ab(d.train_img, root/tr),
-                   val_ann=ab(d.val_ann, root/'annotations'/f'instances_{va}.json'), val_img=ab(d.val_img, root/va),
-                   seg_dir=ab(d.seg_dir, None if d.train_ann else seg(tr)))
-
-# %% ../nbs/20_train.ipynb #j1400003
-def data_datasets(d:DataConfig, # resolved
-                  train:bool=True): # False: only the val set (scnet eval)
-    "Train (augmented) and val (test transforms) `CocoDataset`s of a `DataConfig`; the categories checked alike."
-    from scnet.data import CocoDataset, categories, check_categories
-    from scnet.transforms import train_transforms, test_transforms
-    nsc = 183 if d.dataset == 'coco' and not d.train_ann else None # COCO-stuff; a json's own `num_semantic_classes` otherwise
-    # COCO AP reads no semantic ground truth: the val set needs no maps
-    va = CocoDataset(d.val_img, d.val_ann, test_transforms(tuple(d.scale)), train=False, semantic='none')
-    if not train: return None, va
-    tr = CocoDataset(d.train_img, d.train_ann, train_transforms(tuple(d.scale)), seg_dir=d.seg_dir, train=True,
-                     semantic=d.semantic, num_semantic_classes=nsc)
-    check_categories(categories(tr), categories(va), f'the training set {d.train_ann}', f'the val set {d.val_ann}')
-    if d.semantic == 'auto' and d.seg_dir is None:
-        warnings.warn(f'--semantic auto: no semantic maps for {d.train_ann} (no --seg-dir, no stuffthingmaps/), so the semantic '
-                      'branch learns from maps drawn from the instance masks, not the COCO-stuff maps the paper uses; '
-                      'pass --seg-dir DIR, or --semantic instances (or none) to choose this explicitly')
-    return tr, va
-
 # %% ../nbs/20_train.ipynb #j1400006
 def load_matching(model:nn.Module, path:str|Path) -> tuple[list[str], list[str]]: # loaded keys, skipped (why)
     "Load every tensor of checkpoint `path` that fits `model` by name and shape; the rest are reported, not loaded."
@@ -577,39 +380,6 @@ def load_matching(model:nn.Module, path:str|Path) -> tuple[list[str], list[str]]
     skipped += [f'{k} (not in the checkpoint: initialised)' for k in own if k not in sd]
     model.load_state_dict({k: v.to(own[k].dtype) for k, v in fit_.items()}, strict=False)
     return sorted(fit_), skipped
-
-def _set(d:dict, keys:list[str], value, where:str):
-    for j, k in enumerate(keys[:-1]):
-        d = d[int(k)] if isinstance(d, list) and k.isdigit() and int(k) < len(d) else d.get(k) if isinstance(d, dict) else None
-        if not isinstance(d, (dict, list)): raise ValueError(f"--set {where}: {'.'.join(keys[:j + 1])} is not a section")
-    last = keys[-1]
-    if isinstance(d, list):
-        if not (last.isdigit() and int(last) < len(d)): raise ValueError(f'--set {where}: index {last} of a list of {len(d)}')
-        d[int(last)] = value
-    elif last not in d: raise ValueError(f"--set {where}: unknown key {last!r}; known: {sorted(d)}")
-    else: d[last] = value
-
-def set_section(cfg:dict, s:str) -> str:
-    "The section ('train', 'model', 'data') a `--set key=value` goes to: its prefix, or the one section holding the key."
-    first = s.split('=', 1)[0].split('.')[0]
-    if first in cfg: return first
-    owners = [sec for sec, v in cfg.items() if isinstance(v, dict) and first in v]
-    if len(owners) != 1:
-        raise ValueError(f"--set {s.split('=', 1)[0]}: {first!r} is " + (f"in {' and '.join(owners)}" if owners else
-                         f"a field of none of {' / '.join(cfg)}") + '; write it as <section>.<key>')
-    return owners[0]
-
-def apply_overrides(cfg:dict, # {'train': {...}, 'model': {...}, 'data': {...}} as plain data
-                    sets:list[str]) -> dict: # 'key=value' each
-    "`cfg` with each dotted `key=value` set (in place); an unknown key or section is an error naming it."
-    for s in sets:
-        if '=' not in s: raise ValueError(f'--set {s}: expected key=value, e.g. --set roi_heads.score_thr=0.05')
-        key, raw = s.split('=', 1); parts = key.split('.')
-        try: value = json.loads(raw)
-        except ValueError: value = raw # a bare word: a string
-        sec = set_section(cfg, s)
-        _set(cfg, parts if parts[0] == sec else [sec, *parts], value, key)
-    return cfg
 
 # %% ../nbs/20_train.ipynb #00000037
 def train_parser() -> argparse.ArgumentParser:
@@ -681,7 +451,6 @@ def _run_dir(args) -> Path:
                               'continue it, --overwrite to delete it and start afresh, or another --name')
     return out
 
-def is_main_env() -> bool: return int(os.environ.get('RANK', 0)) == 0
 
 def read_config(path:str|Path) -> dict:
     "A run config as plain data: JSON (a run's config.json), or YAML (.yaml/.yml) with the same sections."
