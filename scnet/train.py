@@ -14,6 +14,7 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from fastcore.basics import patch
 
 from .transforms import collate
 from .core import (seed_everything, rng_state, set_rng_state, default_device, setup_cpu, to_device,
@@ -26,8 +27,8 @@ from .baselines import PRESETS, METHODS, preset_config
 # %% auto #0
 __all__ = ['SCHEDULES', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
            'WarmupCosineSchedule', 'make_schedule', 'make_optimizer', 'ResumableSampler', 'SeededItems',
-           'make_train_loader', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit', 'spawn', 'fit_and_save_grads',
-           'load_matching', 'train_parser', 'read_config', 'run_configs', 'main']
+           'make_train_loader', 'NonFiniteLoss', 'train_step', 'RunLog', 'window_record', 'TrainRun', 'fit', 'spawn',
+           'fit_and_save_grads', 'load_matching', 'train_parser', 'read_config', 'run_configs', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
 @dataclass
@@ -213,6 +214,176 @@ def _budget_total(cfg:TrainConfig, state:dict, per_iter:float, # seconds per ite
     "Iterations that fit the rest of the time budget at `per_iter` seconds each (at most `max_total`)."
     return int(max(min(max_total, state['iter'] + (cfg.time_budget_s - state['train_time']) / per_iter), state['iter'] + 1))
 
+# %% ../nbs/20_train.ipynb #b2269bdf
+def window_record(window:list[dict], # per iteration: losses, time, data_time, lr
+                  state:dict, # epoch, iter
+                  images_per_step:int, # batch size x processes
+                 ) -> dict:
+    "One log.jsonl line: window means, epoch, iteration and images/s."
+    rec = {k: float(np.mean([w[k] for w in window])) for k in window[0]}
+    rec.update(epoch=state['epoch'], iter=state['iter'], img_s=images_per_step / rec['time'])
+    return rec
+
+# %% ../nbs/20_train.ipynb #3345da7a
+class TrainRun:
+    "The state of one `fit` call between iterations: model, optimiser, schedule, sampler, counters, log."
+    def __init__(self, model:nn.Module, train_ds:Dataset, cfg:TrainConfig, out_dir:str|Path, collate_fn:Callable,
+                 evaluator:Callable|None=None, ckpt_dir:str|Path|None=None):
+        self.rank, self.world, local = dist_setup()
+        self.device = torch.device('cuda', local) if torch.cuda.is_available() else torch.device('cpu')
+        self.model, self.cfg, self.evaluator = model, cfg, evaluator
+        self.out_dir = Path(out_dir); self.ckpt_dir = Path(ckpt_dir or self.out_dir / 'checkpoints')
+        model.to(self.device)
+        if cfg.channels_last: model.to(memory_format=torch.channels_last)
+        self.optimizer = make_optimizer(model, cfg, self.world)
+        self.loader = make_train_loader(train_ds, cfg, collate_fn, self.rank, self.world); self.sampler = self.loader.sampler
+        ipe = self.sampler.num_samples // cfg.batch_size # iterations per epoch
+        if ipe == 0: raise ValueError(f'dataset of {len(train_ds)} images gives no batch of {cfg.batch_size} per process')
+        self.max_total = cfg.max_iters or round(cfg.epochs * ipe)
+        self.sched = make_schedule(cfg, self.max_total)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self.sched)
+        self.scaler = torch.amp.GradScaler(self.device.type, enabled=cfg.amp and self.device.type == 'cuda')
+        self.state = dict(epoch=0, iter=0, total_iters=self.max_total, iters_per_epoch=ipe, train_time=0.0, world_size=self.world)
+        self.last_ckpt = None # the newest checkpoint of this run: named by every error that stops it
+        self.history, self.window, self.metrics, self.evaluated_at = [], [], None, -1
+        self.recent = collections.deque(maxlen=100) # seconds of the latest iterations (the first two excluded), for the time budget
+
+# %% ../nbs/20_train.ipynb #7e708128
+@patch
+def resume(self:TrainRun, path:str|Path):
+    "Continue from checkpoint `path`: weights, optimiser, schedule, scaler, sampler position, counters, this rank's RNG."
+    ck = load_checkpoint(path)
+    unwrap(self.model).load_state_dict(ck['model']); self.optimizer.load_state_dict(ck['optimizer'])
+    self.scheduler.load_state_dict(ck['scheduler']); self.scaler.load_state_dict(ck['scaler'])
+    self.sampler.load_state_dict(ck['sampler']); self.state.update(ck['progress'])
+    if len(ck['rng']) != self.world: raise ValueError(f'{path}: saved by {len(ck["rng"])} processes, resumed with {self.world}')
+    set_rng_state(from_plain_rng(ck['rng'][self.rank])); self.last_ckpt = Path(path)
+    if is_main(): print(f"resumed from {path} at iteration {self.state['iter']} (epoch {self.state['epoch']})", flush=True)
+
+@patch
+def start(self:TrainRun, resume:str|Path|None, run_config:dict|None, progress:bool):
+    "Resume or seed; config.json and env.json; the log, the DDP wrapper and the progress bar."
+    self.extra = dict(config=asdict(self.cfg), run_config=run_config or {})
+    if resume: self.resume(resume)
+    else: seed_everything(self.cfg.seed + self.rank)
+    if is_main():
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        save_json(dict(train=asdict(self.cfg), **(run_config or {})), self.out_dir / 'config.json')
+        save_json(dict(env_info(), world_size=self.world, device=str(self.device)), self.out_dir / 'env.json')
+    self.log = RunLog(self.out_dir, truncate_after=self.state['iter'] if resume else None)
+    self.net = (nn.parallel.DistributedDataParallel(self.model, device_ids=[self.device.index] if self.device.type == 'cuda' else None,
+                                                    find_unused_parameters=self.cfg.find_unused_parameters)
+                if self.world > 1 else self.model)
+    from tqdm.auto import tqdm
+    self.pbar = tqdm(total=self.state['total_iters'], initial=self.state['iter'], disable=not (progress and is_main()), dynamic_ncols=True)
+
+# %% ../nbs/20_train.ipynb #bcb87e9d
+@patch
+def checkpoint(self:TrainRun, name:str):
+    "Write `ckpt_dir/name` (every rank takes part: the RNG states are gathered)."
+    save_checkpoint(self.ckpt_dir / name, self.model, self.optimizer, self.scheduler, self.scaler, self.sampler,
+                    dict(self.state), self.extra)
+    self.last_ckpt = self.ckpt_dir / name
+
+@patch
+def close(self:TrainRun): self.pbar.close(); self.log.close()
+
+@patch
+def result(self:TrainRun, metrics:dict|None) -> dict:
+    return dict(history=self.history, state=self.state, metrics=metrics, out_dir=self.out_dir)
+
+@patch
+def evaluate(self:TrainRun) -> dict:
+    "The evaluator's metrics, logged; the training's RNG state and train mode restored."
+    st = rng_state(); self.model.eval()
+    try: m = self.evaluator(self.model)
+    except Exception as e: # the checkpoint is written first, so the message can point to it
+        self.close()
+        raise RuntimeError(f"evaluation at iteration {self.state['iter']} (epoch {self.state['epoch']}) failed ({type(e).__name__}: "
+                           f"{e}); the training is saved in {self.last_ckpt}: fix the validation set and resume from it") from e
+    finally: self.model.train(); set_rng_state(st)
+    self.log(dict(epoch=self.state['epoch'], iter=self.state['iter'], **{f'{t}_{k}': v for t, d in m.items() for k, v in d.items()}))
+    return m
+
+# %% ../nbs/20_train.ipynb #e19c65f9
+@patch
+def skip(self:TrainRun, e:NonFiniteLoss):
+    "Count a non-finite batch: stop after `max_nonfinite` of them, else warn, log and move on."
+    st, cfg = self.state, self.cfg
+    st['nonfinite'] = st.get('nonfinite', 0) + 1
+    where = f"iteration {st['iter'] + 1} (epoch {st['epoch']})"
+    if st['nonfinite'] > cfg.max_nonfinite:
+        self.close()
+        raise FloatingPointError(f"{where}: {e}; stopped after {st['nonfinite']} such step(s) (max_nonfinite="
+                                 f"{cfg.max_nonfinite}); the newest checkpoint, written while the losses were finite: "
+                                 f"{self.last_ckpt or 'none yet'}") from None
+    if is_main(): warnings.warn(f"{where}: {e}; batch skipped ({st['nonfinite']} of max_nonfinite={cfg.max_nonfinite})")
+    self.log(dict(epoch=st['epoch'], iter=st['iter'], skipped_nonfinite=st['nonfinite']))
+    self.sampler.start += cfg.batch_size; self.t_last = time.perf_counter()
+
+@patch
+def step(self:TrainRun, images:torch.Tensor, targets:list[dict]) -> bool:
+    "Train on one batch and do what follows a step; False when the batch was skipped."
+    cfg, st = self.cfg, self.state
+    t_data = time.perf_counter() - self.t_last
+    images = images.to(self.device, non_blocking=True); targets = to_device(targets, self.device)
+    if cfg.channels_last: images = images.contiguous(memory_format=torch.channels_last)
+    lr = self.optimizer.param_groups[0]['lr']
+    try: lv = train_step(self.net, images, targets, self.optimizer, self.scaler, cfg, self.device)
+    except NonFiniteLoss as e: self.skip(e); return False
+    self.scheduler.step(); st['iter'] += 1; self.sampler.start += cfg.batch_size
+    lv['loss'] = sum(lv.values())
+    dt = time.perf_counter() - self.t_last; self.t_last = time.perf_counter(); st['train_time'] += dt
+    self.history.append(lv); self.window.append(dict(lv, time=dt, data_time=t_data, lr=lr))
+    if st['iter'] > 2: self.recent.append(dt)
+    self.pbar.update(1); self.pbar.set_postfix(loss=f"{lv['loss']:.3f}", lr=f'{lr:.2e}', refresh=False)
+    self.after_step()
+    return True
+
+# %% ../nbs/20_train.ipynb #72f78b37
+@patch
+def replan(self:TrainRun):
+    "Fit the run's length to the time budget at the latest speed (all ranks agree: the slowest decides)."
+    cfg, st = self.cfg, self.state
+    v = max_over_ranks(torch.tensor([float(np.mean(self.recent)), st['train_time']], dtype=torch.float64))
+    if st['iter'] < self.sched.replan_until:
+        st['total_iters'] = _budget_total(cfg, dict(st, train_time=v[1].item()), v[0].item(), self.max_total)
+        self.sched.resize(cfg, st['total_iters']); self.pbar.total = st['total_iters']
+    elif v[1].item() > cfg.time_budget_s: st['total_iters'] = st['iter']
+
+@patch
+def after_step(self:TrainRun):
+    "Time budget, log line and iteration checkpoint, each when it is due."
+    cfg, st = self.cfg, self.state
+    if cfg.time_budget_s and st['iter'] >= cfg.calib_iters and (st['iter'] % cfg.log_every == 0 or st['iter'] == cfg.calib_iters):
+        self.replan()
+    if st['iter'] % cfg.log_every == 0 or st['iter'] >= st['total_iters']:
+        rec = window_record(self.window, st, cfg.batch_size * self.world)
+        if self.device.type == 'cuda': rec['max_mem_mb'] = torch.cuda.max_memory_allocated(self.device) / 2**20
+        self.log(rec); self.window = []
+    if cfg.ckpt_every_iters and st['iter'] % cfg.ckpt_every_iters == 0: self.checkpoint('latest.pth')
+
+# %% ../nbs/20_train.ipynb #275c9fbd
+@patch
+def end_epoch(self:TrainRun):
+    "Next epoch; epoch_<k>.pth and latest.pth; the evaluation every `eval_every` epochs."
+    cfg, st = self.cfg, self.state
+    st['epoch'] += 1; self.sampler.set_epoch(st['epoch']); self.sampler.start = 0
+    self.checkpoint(f"epoch_{st['epoch']}.pth"); self.checkpoint('latest.pth')
+    if self.evaluator and cfg.eval_every and st['epoch'] % cfg.eval_every == 0 and st['iter'] < st['total_iters']:
+        self.metrics = self.evaluate(); self.evaluated_at = st['iter']
+    self.t_last = time.perf_counter()
+
+@patch
+def finish(self:TrainRun) -> dict:
+    "latest.pth, the final evaluation (unless one ran at this iteration), metrics.json; the run's result."
+    self.pbar.close()
+    self.checkpoint('latest.pth')
+    if self.evaluator and self.evaluated_at != self.state['iter']: self.metrics = self.evaluate()
+    if self.metrics is not None and is_main(): save_json(self.metrics, self.out_dir / 'metrics.json')
+    self.log.close()
+    return self.result(self.metrics)
+
 # %% ../nbs/20_train.ipynb #00000025
 def fit(model:nn.Module, # follows the model contract: losses in train mode, predictions in eval mode
         train_ds:Dataset, # items `(image (3,h,w), target)`, augmentation inside
@@ -225,115 +396,18 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
         ckpt_dir:str|Path|None=None, # default out_dir/checkpoints (git-ignored)
         progress:bool=True) -> dict:
     "Train `model` on `train_ds` (single process or under torchrun), checkpointing every epoch."
-    rank, world, local = dist_setup()
-    device = torch.device('cuda', local) if torch.cuda.is_available() else torch.device('cpu')
-    out_dir = Path(out_dir); ckpt_dir = Path(ckpt_dir or out_dir / 'checkpoints')
-    model.to(device)
-    if cfg.channels_last: model.to(memory_format=torch.channels_last)
-    optimizer = make_optimizer(model, cfg, world)
-    loader = make_train_loader(train_ds, cfg, collate_fn, rank, world); sampler = loader.sampler
-    ipe = sampler.num_samples // cfg.batch_size # iterations per epoch
-    if ipe == 0: raise ValueError(f'dataset of {len(train_ds)} images gives no batch of {cfg.batch_size} per process')
-    max_total = cfg.max_iters or round(cfg.epochs * ipe)
-    sched = make_schedule(cfg, max_total)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, sched)
-    scaler = torch.amp.GradScaler(device.type, enabled=cfg.amp and device.type == 'cuda')
-    state = dict(epoch=0, iter=0, total_iters=max_total, iters_per_epoch=ipe, train_time=0.0, world_size=world)
-    extra = dict(config=asdict(cfg), run_config=run_config or {})
-    last_ckpt = None # the newest checkpoint of this run: named by every error that stops it
-    if resume:
-        ck = load_checkpoint(resume)
-        unwrap(model).load_state_dict(ck['model']); optimizer.load_state_dict(ck['optimizer'])
-        scheduler.load_state_dict(ck['scheduler']); scaler.load_state_dict(ck['scaler'])
-        sampler.load_state_dict(ck['sampler']); state.update(ck['progress'])
-        if len(ck['rng']) != world: raise ValueError(f'{resume}: saved by {len(ck["rng"])} processes, resumed with {world}')
-        set_rng_state(from_plain_rng(ck['rng'][rank])); last_ckpt = Path(resume)
-        if is_main(): print(f"resumed from {resume} at iteration {state['iter']} (epoch {state['epoch']})", flush=True)
-    else:
-        seed_everything(cfg.seed + rank)
-    if is_main():
-        out_dir.mkdir(parents=True, exist_ok=True)
-        save_json(dict(train=asdict(cfg), **(run_config or {})), out_dir / 'config.json')
-        save_json(dict(env_info(), world_size=world, device=str(device)), out_dir / 'env.json')
-    log = RunLog(out_dir, truncate_after=state['iter'] if resume else None)
-    net = (nn.parallel.DistributedDataParallel(model, device_ids=[local] if device.type == 'cuda' else None,
-                                               find_unused_parameters=cfg.find_unused_parameters) if world > 1 else model)
-    def checkpoint(name):
-        nonlocal last_ckpt
-        save_checkpoint(ckpt_dir / name, model, optimizer, scheduler, scaler, sampler, dict(state), extra)
-        last_ckpt = ckpt_dir / name
-    def evaluate():
-        st = rng_state(); model.eval() # evaluation must not move the training's random stream
-        try: m = evaluator(model)
-        except Exception as e: # the checkpoint is written first, so the message can point to it
-            pbar.close(); log.close()
-            raise RuntimeError(f"evaluation at iteration {state['iter']} (epoch {state['epoch']}) failed ({type(e).__name__}: "
-                               f"{e}); the training is saved in {last_ckpt}: fix the validation set and resume from it") from e
-        finally: model.train(); set_rng_state(st)
-        log(dict(epoch=state['epoch'], iter=state['iter'], **{f'{t}_{k}': v for t, d in m.items() for k, v in d.items()}))
-        return m
-    from tqdm.auto import tqdm
-    pbar = tqdm(total=state['total_iters'], initial=state['iter'], disable=not (progress and is_main()), dynamic_ncols=True)
-    history, window, metrics, evaluated_at = [], [], None, -1
-    recent = collections.deque(maxlen=100) # seconds of the latest iterations (the first two excluded), for the time budget
-    model.train()
-    t_last = time.perf_counter()
-    while state['iter'] < state['total_iters']:
-        sampler.set_epoch(state['epoch'])
-        for images, targets in loader:
-            t_data = time.perf_counter() - t_last
-            images = images.to(device, non_blocking=True); targets = to_device(targets, device)
-            if cfg.channels_last: images = images.contiguous(memory_format=torch.channels_last)
-            lr = optimizer.param_groups[0]['lr']
-            try: lv = train_step(net, images, targets, optimizer, scaler, cfg, device)
-            except NonFiniteLoss as e: # the weights did not move; skip the batch or stop, on every rank alike
-                state['nonfinite'] = state.get('nonfinite', 0) + 1
-                where = f"iteration {state['iter'] + 1} (epoch {state['epoch']})"
-                if state['nonfinite'] > cfg.max_nonfinite:
-                    pbar.close(); log.close()
-                    raise FloatingPointError(f"{where}: {e}; stopped after {state['nonfinite']} such step(s) (max_nonfinite="
-                                             f"{cfg.max_nonfinite}); the newest checkpoint, written while the losses were finite: "
-                                             f"{last_ckpt or 'none yet'}") from None
-                if is_main(): warnings.warn(f"{where}: {e}; batch skipped ({state['nonfinite']} of max_nonfinite={cfg.max_nonfinite})")
-                log(dict(epoch=state['epoch'], iter=state['iter'], skipped_nonfinite=state['nonfinite']))
-                sampler.start += cfg.batch_size; t_last = time.perf_counter(); continue
-            scheduler.step(); state['iter'] += 1; sampler.start += cfg.batch_size
-            lv['loss'] = sum(lv.values())
-            dt = time.perf_counter() - t_last; t_last = time.perf_counter(); state['train_time'] += dt
-            history.append(lv); window.append(dict(lv, time=dt, data_time=t_data, lr=lr))
-            if state['iter'] > 2: recent.append(dt)
-            pbar.update(1); pbar.set_postfix(loss=f"{lv['loss']:.3f}", lr=f'{lr:.2e}', refresh=False)
-            if cfg.time_budget_s and state['iter'] >= cfg.calib_iters and (
-                    state['iter'] % cfg.log_every == 0 or state['iter'] == cfg.calib_iters):
-                # re-estimate the length at the latest speed while both decays lie ahead; later only stop if time is up
-                v = torch.tensor([float(np.mean(recent)), state['train_time']], dtype=torch.float64)
-                if dist.is_initialized(): dist.all_reduce(v, op=dist.ReduceOp.MAX)
-                if state['iter'] < sched.replan_until:
-                    state['total_iters'] = _budget_total(cfg, dict(state, train_time=v[1].item()), v[0].item(), max_total)
-                    sched.resize(cfg, state['total_iters']); pbar.total = state['total_iters']
-                elif v[1].item() > cfg.time_budget_s: state['total_iters'] = state['iter']
-            if state['iter'] % cfg.log_every == 0 or state['iter'] >= state['total_iters']:
-                rec = {k: float(np.mean([w[k] for w in window])) for k in window[0]}
-                rec.update(epoch=state['epoch'], iter=state['iter'], img_s=cfg.batch_size * world / rec['time'])
-                if device.type == 'cuda': rec['max_mem_mb'] = torch.cuda.max_memory_allocated(device) / 2**20
-                log(rec); window = []
-            if cfg.ckpt_every_iters and state['iter'] % cfg.ckpt_every_iters == 0: checkpoint('latest.pth')
-            if stop_after is not None and state['iter'] >= stop_after:
-                checkpoint('latest.pth'); pbar.close(); log.close()
-                return dict(history=history, state=state, metrics=None, out_dir=out_dir)
-            if state['iter'] >= state['total_iters']: break
-        else: # the epoch ran to its end
-            state['epoch'] += 1; sampler.set_epoch(state['epoch']); sampler.start = 0
-            checkpoint(f"epoch_{state['epoch']}.pth"); checkpoint('latest.pth') # before evaluating: a bad val set loses nothing
-            if evaluator and cfg.eval_every and state['epoch'] % cfg.eval_every == 0 and state['iter'] < state['total_iters']:
-                metrics = evaluate(); evaluated_at = state['iter']
-            t_last = time.perf_counter()
-    pbar.close()
-    checkpoint('latest.pth')
-    if evaluator and evaluated_at != state['iter']: metrics = evaluate()
-    if metrics is not None and is_main(): save_json(metrics, out_dir / 'metrics.json')
-    log.close()
-    return dict(history=history, state=state, metrics=metrics, out_dir=out_dir)
+    run = TrainRun(model, train_ds, cfg, out_dir, collate_fn, evaluator, ckpt_dir)
+    run.start(resume, run_config, progress)
+    model.train(); run.t_last = time.perf_counter()
+    while run.state['iter'] < run.state['total_iters']:
+        run.sampler.set_epoch(run.state['epoch'])
+        for images, targets in run.loader:
+            if not run.step(images, targets): continue # a non-finite batch, skipped
+            if stop_after is not None and run.state['iter'] >= stop_after: # as if the process were killed here
+                run.checkpoint('latest.pth'); run.close(); return run.result(None)
+            if run.state['iter'] >= run.state['total_iters']: break
+        else: run.end_epoch() # the epoch ran to its end
+    return run.finish()
 
 # %% ../nbs/20_train.ipynb #0000002d
 def _free_port() -> int:
