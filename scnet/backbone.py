@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_backbone.ipynb #00000002
 from __future__ import annotations
-import math, os
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal

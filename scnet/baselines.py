@@ -4,21 +4,16 @@
 
 # %% ../nbs/13_baselines.ipynb #00000002
 from __future__ import annotations
-import dataclasses
-from dataclasses import dataclass, field, replace
-from typing import Callable
+from dataclasses import replace
 
-import torch
-from torch import nn, Tensor
 
 from .rpn import RPNConfig
-from .box_head import BBoxHeadConfig, SCNetBBoxHead, CASCADE_STDS, SampledRoIs
-from .mask_head import SCNetMaskHeadConfig, SCNetMaskHead, FCNMaskHeadConfig, FCNMaskHead, HTCMaskHead
-from .relay import FeatureRelayConfig, FeatureRelayHead
-from .context import SemanticHeadConfig, SemanticHead, GlobalContextHeadConfig, GlobalContextHead
-from .roi_heads import StageConfig, RoIHeadsConfig, SCNetRoIHeads, scnet_stages
-from .backbone import BackboneConfig, FPNConfig
-from .model import SCNetConfig, build_roi_heads, build_model, scnet_demo, scnet_r50, scnet_r101, scnet_x101_64x4d
+from .box_head import BBoxHeadConfig, CASCADE_STDS
+from .mask_head import SCNetMaskHeadConfig, FCNMaskHeadConfig
+from .context import SemanticHeadConfig, GlobalContextHeadConfig
+from .roi_heads import StageConfig, RoIHeadsConfig, scnet_stages
+from .backbone import BackboneConfig
+from .model import SCNetConfig, scnet_demo, scnet_r50, scnet_r101, scnet_x101_64x4d
 
 # %% auto #0
 __all__ = ['HeadsConfig', 'PAPER_ROWS', 'PRESETS', 'METHODS', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages',

@@ -16,8 +16,8 @@ from .core import rng_state, atomic_write, apply_overrides
 from .dist import is_main, unwrap, all_gather
 
 # %% auto #0
-__all__ = ['to_plain_rng', 'from_plain_rng', 'save_checkpoint', 'CheckpointUnreadable', 'load_checkpoint', 'find_resume',
-           'load_trained']
+__all__ = ['to_plain_rng', 'from_plain_rng', 'first_nonfinite', 'save_checkpoint', 'CheckpointUnreadable', 'load_checkpoint',
+           'find_resume', 'load_trained']
 
 # %% ../nbs/15_checkpoint.ipynb #66a4fd82
 def to_plain_rng(st:dict) -> dict:
@@ -33,7 +33,7 @@ def from_plain_rng(st:dict) -> dict:
     return st
 
 # %% ../nbs/15_checkpoint.ipynb #b6cf71f5
-def _first_nonfinite(sd:dict) -> str|None:
+def first_nonfinite(sd:dict) -> str|None:
     "The first floating tensor of a state dict holding a NaN or an infinity."
     return next((k for k, v in sd.items() if torch.is_tensor(v) and v.is_floating_point() and not torch.isfinite(v).all()), None)
 
@@ -43,7 +43,7 @@ def save_checkpoint(path:str|Path, model:nn.Module, optimizer, scheduler, scaler
                    ) -> Path|None:
     "Write a checkpoint atomically on the main process; RNG states come from every rank; non-finite weights are refused."
     sd = unwrap(model).state_dict()
-    bad = _first_nonfinite(sd) # every rank holds the same weights, so every rank raises: no rank waits below
+    bad = first_nonfinite(sd) # every rank holds the same weights, so every rank raises: no rank waits below
     if bad: raise FloatingPointError(f"not writing {path}: weight {bad} is not finite at iteration {progress.get('iter')} "
                                      "(the model diverged); the previous checkpoint is kept")
     rng = to_plain_rng(rng_state())

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_convert.ipynb #00000002
 from __future__ import annotations
-import argparse, dataclasses, re, sys
+import argparse, dataclasses, re
 from pathlib import Path
 
 import torch
@@ -13,8 +13,6 @@ from torch import Tensor, nn
 from .backbone import BackboneConfig, FPNConfig
 from .rpn import RPNConfig
 from .box_head import BBoxHeadConfig
-from .mask_head import SCNetMaskHeadConfig
-from .relay import FeatureRelayConfig
 from .context import SemanticHeadConfig, GlobalContextHeadConfig
 from .roi_heads import StageConfig, RoIHeadsConfig
 from .model import SCNetConfig, build_model

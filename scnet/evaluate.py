@@ -4,17 +4,15 @@
 
 # %% ../nbs/21_evaluate.ipynb #00000002
 from __future__ import annotations
-import argparse, contextlib, io, json, sys, time, warnings
+import argparse, contextlib, io, json, sys, warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 import torch
 import torch.distributed as dist
 from torch import nn
-from pycocotools import mask as mask_util
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 

@@ -4,16 +4,14 @@
 
 # %% ../nbs/06_mask_head.ipynb #00000002
 from __future__ import annotations
-import math
 from dataclasses import dataclass
-from typing import Literal
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torchvision.ops import roi_align
 from . import box_head
-from .layers import Norm, norm_module, kaiming_init, SimplifiedBasicBlock, res_layer
+from .layers import Norm, norm_module, kaiming_init, res_layer
 
 # %% auto #0
 __all__ = ['FCNMaskHeadConfig', 'upsample_logits', 'FCNMaskHead', 'HTCMaskHead', 'SCNetMaskHeadConfig', 'SCNetMaskHead',

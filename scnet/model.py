@@ -6,10 +6,8 @@
 from __future__ import annotations
 import dataclasses, time
 from dataclasses import dataclass, field
-from typing import Literal
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
 from fastcore.basics import patch
 

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_parity.ipynb #00000002
 from __future__ import annotations
-import argparse, json, os, re, sys, time
+import argparse, json, re, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +15,7 @@ from torchvision.ops import box_iou
 
 from .boxes import decode_deltas, assign_max_iou
 from .rpn import rpn_targets, rpn_loss, flatten_rpn_outputs
-from .box_head import SampledRoIs, stage_targets, cascade_stage_loss, pick_class_deltas
+from .box_head import SampledRoIs, cascade_stage_loss, pick_class_deltas
 from .mask_head import mask_targets, mask_loss
 from .roi_heads import sample_image, mask_training_samples
 from .transforms import Pad, SegRescale

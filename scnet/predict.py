@@ -4,13 +4,12 @@
 
 # %% ../nbs/22_predict.ipynb #00000002
 from __future__ import annotations
-import argparse, json, math, sys
-from dataclasses import dataclass, field
+import argparse, json, sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn, Tensor
 from torchvision.ops import nms
 

@@ -4,7 +4,6 @@
 
 # %% ../nbs/07_relay.ipynb #00000002
 from __future__ import annotations
-import math
 from dataclasses import dataclass
 
 import torch

@@ -4,8 +4,8 @@
 
 # %% ../nbs/20_train.ipynb #00000002
 from __future__ import annotations
-import argparse, collections, itertools, json, math, os, pickle, sys, time, warnings
-from dataclasses import asdict, dataclass, field, replace
+import argparse, collections, itertools, json, math, os, sys, time, warnings
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Literal
 
@@ -17,7 +17,7 @@ from torch.utils.data import DataLoader, Dataset, DistributedSampler
 from fastcore.basics import patch
 
 from .transforms import collate
-from .core import (seed_everything, rng_state, set_rng_state, default_device, setup_cpu, to_device,
+from .core import (seed_everything, rng_state, set_rng_state, setup_cpu, to_device,
                         atomic_write, save_json, from_dict, env_info, apply_overrides, set_section)
 from .dist import dist_setup, is_main, is_main_env, unwrap, reduce_mean, max_over_ranks
 from .checkpoint import save_checkpoint, load_checkpoint, find_resume, CheckpointUnreadable, from_plain_rng
