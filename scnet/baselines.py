@@ -54,7 +54,7 @@ def mask_rcnn(fr:bool=False, # + SCNet's feature relay (Table 4)
               **sizes) -> SCNetConfig: # sizes: num_classes, num_semantic_classes, channels, fc_out_channels
     "Mask R-CNN R-50-FPN (MMDetection's `mask-rcnn_r50_fpn_1x_coco`), optionally with feature relay."
     rpn = RPNConfig(smooth_l1_beta=0., allowed_border=-1., max_num_train=1000)
-    roi = RoIHeadsConfig(stages=[StageConfig(0.5, CASCADE_STDS[0], 1.0)], score_thr=0.05, pad_gt_masks=True, bbox_loss_beta=0.)
+    roi = RoIHeadsConfig(stages=[StageConfig(iou_thr=0.5, stds=CASCADE_STDS[0], loss_weight=1.0)], score_thr=0.05, pad_gt_masks=True, bbox_loss_beta=0.)
     return _sizes(SCNetConfig(with_glbctx=False, with_relay=fr, num_mask_heads=1, rpn=rpn, roi_heads=roi,
                               bbox_head=BBoxHeadConfig(reg_class_agnostic=False), mask_head=FCNMaskHeadConfig()),
                   _semantic(sizes, False))

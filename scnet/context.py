@@ -20,7 +20,7 @@ __all__ = ['SemanticHeadConfig', 'SemanticHead', 'semantic_loss', 'GlobalContext
            'fuse_semantic', 'fuse_glbctx']
 
 # %% ../nbs/08_context.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class SemanticHeadConfig:
     "Semantic segmentation branch (SCNet defaults; HTC: conv_to_res=False)."
     channels:int = 256       # FPN and branch width
@@ -87,7 +87,7 @@ def semantic_loss(logits:Tensor,    # (B, K, h, w) semantic logits at stride 8
     return weight * ce.sum() / n
 
 # %% ../nbs/08_context.ipynb #00000010
-@dataclass
+@dataclass(kw_only=True)
 class GlobalContextHeadConfig:
     "SCNet's global context branch (paper defaults)."
     channels:int = 256      # FPN width

@@ -340,7 +340,7 @@ def check_categories(ours:list[dict], theirs:list[dict], # `[{'id', 'name'}]` ea
                          f'[{fmt(theirs)}]; a model must be trained or evaluated with the categories it was built for')
 
 # %% ../nbs/01b_coco.ipynb #9cdfa241
-@dataclass
+@dataclass(kw_only=True)
 class DataConfig:
     "Where the data is (a layout shortcut or COCO-format files), its semantic maps, and the resize bound."
     dataset: str = 'shapes' # 'shapes' or 'coco': the folder layout under `root` (when no files are given)

@@ -18,7 +18,7 @@ __all__ = ['FCNMaskHeadConfig', 'upsample_logits', 'FCNMaskHead', 'HTCMaskHead',
            'mask_targets', 'mask_loss', 'paste_masks']
 
 # %% ../nbs/06_mask_head.ipynb #0000000a
-@dataclass
+@dataclass(kw_only=True)
 class FCNMaskHeadConfig:
     "Cascade Mask R-CNN / HTC mask head (one per stage there)."
     num_convs:int = 4        # 3x3 conv + ReLU layers at 14x14
@@ -90,14 +90,13 @@ class HTCMaskHead(FCNMaskHead):
         return self.logits(f), f
 
 # %% ../nbs/06_mask_head.ipynb #00000012
-@dataclass
+@dataclass(kw_only=True)
 class SCNetMaskHeadConfig:
     "SCNet's single mask head (paper defaults)."
     num_blocks:int = 6      # mmdet num_convs=12 with conv_to_res=True
     channels:int = 256      # input and block width
     num_classes:int = 80    # class-specific logit maps, no background
     norm:Norm = 'none'      # 'none' = reference; 'gn' for CPU-from-scratch training
-    loss_weight:float = 1.75 # = sum of the cascade stage weights; applied by the RoI heads
 
 # %% ../nbs/06_mask_head.ipynb #00000013
 class SCNetMaskHead(_Upsample28):

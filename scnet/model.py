@@ -24,7 +24,7 @@ __all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'image_meta', 'build_
            'scnet_r101', 'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
 
 # %% ../nbs/10_model.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class SCNetConfig:
     "Every component's settings; defaults are the paper's SCNet-R50-FPN on COCO."
     num_classes:int=80 # object classes (the classifier adds background as the LAST column)
@@ -155,8 +155,9 @@ def build_roi_heads(cfg:SCNetConfig) -> SCNetRoIHeads:
     one = lambda ms: (ms[0] if len(ms) == 1 else ms) if ms else None
     return SCNetRoIHeads(bbox, one(masks), one(relays), sem, glb, cfg.roi_heads)
 
-def build_model(cfg:SCNetConfig=SCNetConfig()) -> SCNet:
+def build_model(cfg:SCNetConfig|None=None) -> SCNet:
     "The detector `cfg` describes, every part built (random init, or the backbone's `pretrained` file)."
+    cfg = cfg or SCNetConfig()
     backbone = ResNet(cfg.backbone)
     neck = FPN(sized(cfg.fpn, 'fpn', in_channels=tuple(backbone.out_channels), out_channels=cfg.channels))
     rpn = RPN(sized(cfg.rpn, 'rpn', in_channels=cfg.channels, feat_channels=cfg.channels))
@@ -196,7 +197,7 @@ def config_from_dict(d:dict # `dataclasses.asdict(SCNetConfig(...))`, e.g. read 
     from scnet.roi_heads import StageConfig
     d = dict(d)
     if isinstance(d.get('mask_head'), dict):  # the union field: the FCN head is the one with `num_convs`
-        mh = d['mask_head']
+        mh = {k: v for k, v in d['mask_head'].items() if k != 'loss_weight'}  # a field older configs carry; the RoI heads weight the mask loss
         d['mask_head'] = from_dict(FCNMaskHeadConfig if 'num_convs' in mh else SCNetMaskHeadConfig, mh, 'config.mask_head')
     cfg = from_dict(SCNetConfig, d)
     cfg.roi_heads.stages = [s if isinstance(s, StageConfig) else from_dict(StageConfig, s, f'config.roi_heads.stages[{i}]')

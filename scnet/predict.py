@@ -88,7 +88,7 @@ def boxes_from_view(boxes:Tensor, # (..., 4) in a view's network-input pixels
     return b / b.new_tensor([sx, sy, sx, sy])
 
 # %% ../nbs/22_predict.ipynb #00000013
-@dataclass
+@dataclass(kw_only=True)
 class TTAConfig:
     "Test-time augmentation views: every scale, each also flipped when `flip` (mmdet's MultiScaleFlipAug order)."
     scales:tuple = ((1333, 800),) # (long, short) resize bounds
@@ -276,7 +276,7 @@ def detect(model:nn.Module, # from `scnet.load`: `.categories`, `.test_scale`
            tta:bool=False, # flip test-time augmentation at the test scale
            batch_size:int=2) -> list[dict]: # per image: pred_boxes, pred_scores, pred_labels, pred_masks, category_ids, category_names
     "Detections of `images` at the checkpoint's test scale, with the checkpoint's category ids and names."
-    preds = predict(model, images, model.test_scale, batch_size, TTAConfig((model.test_scale,)) if tta else None)
+    preds = predict(model, images, model.test_scale, batch_size, TTAConfig(scales=(model.test_scale,)) if tta else None)
     for p in preds:
         p['category_ids'] = torch.tensor([model.categories[l]['id'] for l in p['pred_labels'].tolist()], dtype=torch.int64)
         p['category_names'] = [model.categories[l]['name'] for l in p['pred_labels'].tolist()]

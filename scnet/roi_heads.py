@@ -21,7 +21,7 @@ __all__ = ['StageConfig', 'scnet_stages', 'RoIHeadsConfig', 'sample_image', 'ref
            'mask_training_samples']
 
 # %% ../nbs/09_roi_heads.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class StageConfig:
     "Assignment, sampling, box coding and loss weight of one cascade stage."
     iou_thr:float=0.5 # positive if IoU ≥ this, negative below (no ignore band in the RCNN stages)
@@ -36,7 +36,7 @@ def scnet_stages() -> list[StageConfig]:
     "The paper's three stages: IoU 0.5/0.6/0.7, weights 1/0.5/0.25."
     return [StageConfig(iou_thr=t, stds=s, loss_weight=w) for t, s, w in zip((0.5, 0.6, 0.7), CASCADE_STDS, (1., 0.5, 0.25))]
 
-@dataclass
+@dataclass(kw_only=True)
 class RoIHeadsConfig:
     "SCNet RoI-head settings (reference defaults); the switches that turn it into the paper's baselines."
     stages:list=field(default_factory=scnet_stages) # one StageConfig per box stage (Mask R-CNN: one)

@@ -31,7 +31,7 @@ __all__ = ['SCHEDULES', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepS
            'fit_and_save_grads', 'load_matching', 'train_parser', 'read_config', 'run_configs', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class TrainConfig:
     "How to train: optimiser, warm-up + decay, precision, checkpoints and logging (reference defaults: SGD, step decay)."
     lr: float = 0.02 # learning rate meant for `lr_batch` images per step
