@@ -18,10 +18,11 @@ from .mask_head import SCNetMaskHeadConfig, SCNetMaskHead, FCNMaskHeadConfig, FC
 from .relay import FeatureRelayConfig, FeatureRelayHead
 from .context import SemanticHeadConfig, SemanticHead, GlobalContextHeadConfig, GlobalContextHead
 from .roi_heads import RoIHeadsConfig, SCNetRoIHeads
+from .transforms import image_meta, boxes_from_view
 
 # %% auto #0
-__all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'image_meta', 'build_roi_heads', 'build_model', 'scnet_r50',
-           'scnet_r101', 'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
+__all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'build_roi_heads', 'build_model', 'scnet_r50', 'scnet_r101',
+           'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
 
 # %% ../nbs/10_model.ipynb #00000005
 @dataclass(kw_only=True)
@@ -104,27 +105,10 @@ def postprocess(det:dict, # pred_boxes (n,4) input pixels, pred_scores, pred_lab
                 meta:dict, # the image's 'img_shape', 'ori_shape', 'scale_factor' (sx, sy), 'flip'
                 mask_thr:float=0.5) -> dict:
     "One image's detections in original-image pixels, with pasted boolean masks."
-    boxes, probs = det['pred_boxes'], det['pred_mask_probs']
-    if meta.get('flip', False):
-        w = meta['img_shape'][1]
-        boxes = torch.stack([w - boxes[:, 2], boxes[:, 1], w - boxes[:, 0], boxes[:, 3]], 1)
-        probs = probs.flip(-1)
-    sx, sy = meta['scale_factor']
-    boxes = boxes / boxes.new_tensor([sx, sy, sx, sy])
+    boxes, probs = boxes_from_view(det['pred_boxes'], meta), det['pred_mask_probs']
+    if meta.get('flip', False): probs = probs.flip(-1)
     return dict(pred_boxes=boxes, pred_labels=det['pred_labels'], pred_scores=det['pred_scores'],
                 pred_masks=paste_masks(probs, boxes, tuple(meta['ori_shape']), mask_thr))
-
-def image_meta(ori_shape:tuple, # (H, W) of the image as read
-               img_shape:tuple|None=None, # (h, w) after resizing, before padding (default: ori_shape)
-               pad_shape:tuple|None=None, # (Hp, Wp) of the padded network input (default: img_shape)
-               scale_factor:tuple=(1., 1.), # (sx, sy) from original to resized pixels
-               flip:bool=False, # horizontally flipped input
-               image_id:int=0) -> dict:
-    "The one constructor of an image's meta dict, the part of a target that inference needs."
-    img_shape = tuple(int(v) for v in (img_shape or ori_shape))
-    return dict(image_id=int(image_id), ori_shape=tuple(int(v) for v in ori_shape), img_shape=img_shape,
-                pad_shape=tuple(int(v) for v in (pad_shape or img_shape)),
-                scale_factor=tuple(float(v) for v in scale_factor), flip=bool(flip))
 
 @patch
 def predict(self:SCNet, feats:list[Tensor], targets:list[dict]) -> list[dict]:

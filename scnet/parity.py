@@ -19,7 +19,8 @@ from .box_head import SampledRoIs, cascade_stage_loss, pick_class_deltas
 from .mask_head import mask_targets, mask_loss
 from .roi_heads import sample_image, mask_training_samples
 from .transforms import Pad, SegRescale
-from .model import SCNet, build_model, postprocess, image_meta
+from .model import SCNet, build_model, postprocess
+from .transforms import image_meta
 from .core import FIXTURE_REL, grad_errors
 from .convert import config_from_mmdet, convert_mmdet, convert_key, load_mmdet_checkpoint
 

@@ -18,12 +18,12 @@ from torchvision import tv_tensors
 from .boxes import multiclass_nms
 from .mask_head import paste_masks
 from .data import read_image
-from .transforms import Compose, Resize, RandomFlip, Normalize, Pad, collate
+from .transforms import Compose, Resize, RandomFlip, Normalize, Pad, collate, boxes_to_view, boxes_from_view
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'load_image', 'view_batch', 'predict', 'hflip_boxes', 'boxes_to_view', 'boxes_from_view', 'TTAConfig',
-           'reference_tta', 'predict_tta', 'palette', 'draw_instances', 'coco_instances', 'show_predictions',
-           'image_files', 'predict_parser', 'figure_names', 'prediction_records', 'main', 'detect']
+__all__ = ['IMAGE_EXTS', 'load_image', 'view_batch', 'predict', 'TTAConfig', 'reference_tta', 'predict_tta', 'palette',
+           'draw_instances', 'coco_instances', 'show_predictions', 'image_files', 'predict_parser', 'figure_names',
+           'prediction_records', 'main', 'detect']
 
 # %% ../nbs/22_predict.ipynb #00000005
 def load_image(x # a file path, PIL image, (H,W,3) uint8 array or (3,H,W) uint8 tensor
@@ -67,25 +67,6 @@ def predict(model:nn.Module, # an SCNet (or anything with the model contract)
             out += [{k: v.cpu() for k, v in p.items()} for p in model(batch.to(device), metas)]
     finally: model.train(was)
     return out
-
-# %% ../nbs/22_predict.ipynb #0000000f
-def hflip_boxes(boxes:Tensor, # (..., 4) x1y1x2y2
-                width:float) -> Tensor:
-    "Mirror boxes in an image `width` pixels wide."
-    return torch.stack([width - boxes[..., 2], boxes[..., 1], width - boxes[..., 0], boxes[..., 3]], -1)
-
-def boxes_to_view(boxes:Tensor, # (..., 4) in original pixels
-                  meta:dict) -> Tensor:
-    "Original-image boxes into a view's network-input frame (scale, then flip): mmdet's `bbox_mapping`."
-    sx, sy = meta['scale_factor']; b = boxes * boxes.new_tensor([sx, sy, sx, sy])
-    return hflip_boxes(b, meta['img_shape'][1]) if meta['flip'] else b
-
-def boxes_from_view(boxes:Tensor, # (..., 4) in a view's network-input pixels
-                    meta:dict) -> Tensor:
-    "A view's boxes back into original pixels (unflip, then unscale): mmdet's `bbox_mapping_back`."
-    sx, sy = meta['scale_factor']
-    b = hflip_boxes(boxes, meta['img_shape'][1]) if meta['flip'] else boxes
-    return b / b.new_tensor([sx, sy, sx, sy])
 
 # %% ../nbs/22_predict.ipynb #00000013
 @dataclass(kw_only=True)
