@@ -6,25 +6,20 @@
 from __future__ import annotations
 from dataclasses import replace
 
-
 from .rpn import RPNConfig
 from .box_head import BBoxHeadConfig, CASCADE_STDS
 from .mask_head import SCNetMaskHeadConfig, FCNMaskHeadConfig
 from .context import SemanticHeadConfig, GlobalContextHeadConfig
-from .roi_heads import StageConfig, RoIHeadsConfig, scnet_stages
+from .roi_heads import mask_loss_key, StageConfig, RoIHeadsConfig, scnet_stages
 from .backbone import BackboneConfig
 from .model import SCNetConfig, scnet_demo, scnet_r50, scnet_r101, scnet_x101_64x4d
 
 # %% auto #0
-__all__ = ['HeadsConfig', 'PAPER_ROWS', 'PRESETS', 'METHODS', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages',
-           'cascade_mask_rcnn', 'htc', 'scnet_heads', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc', 't1_scnet',
-           't2_baseline', 't2_sc', 't2_fr', 't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn',
-           't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr', 't5_no_glbctx', 't5_glbctx', 'mask_rcnn_r50',
-           'cascade_mask_rcnn_r50', 'htc_r50', 'as_demo', 'mask_rcnn_demo', 'cascade_mask_rcnn_demo', 'htc_demo',
-           'apply_mmdet_switches', 'preset_config']
-
-# %% ../nbs/13_baselines.ipynb #00000005
-HeadsConfig = SCNetConfig  # one config for every method (the name the first version of this notebook used)
+__all__ = ['PAPER_ROWS', 'PRESETS', 'METHODS', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages', 'cascade_mask_rcnn', 'htc',
+           'scnet_heads', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc', 't1_scnet', 't2_baseline', 't2_sc', 't2_fr',
+           't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn', 't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr',
+           't5_no_glbctx', 't5_glbctx', 'mask_rcnn_r50', 'cascade_mask_rcnn_r50', 'htc_r50', 'as_demo',
+           'mask_rcnn_demo', 'cascade_mask_rcnn_demo', 'htc_demo', 'apply_mmdet_switches', 'preset_config']
 
 # %% ../nbs/13_baselines.ipynb #00000007
 def expected_loss_keys(cfg:SCNetConfig) -> set[str]:
@@ -33,7 +28,7 @@ def expected_loss_keys(cfg:SCNetConfig) -> set[str]:
     if cfg.num_semantic_classes is not None: keys.add('loss_semantic')
     if cfg.with_glbctx and cfg.glbctx.loss_weight != 0: keys.add('loss_glbctx')
     for k in range(len(cfg.roi_heads.stages)): keys |= {f'loss_cls_s{k}', f'loss_bbox_s{k}'}
-    keys |= {'loss_mask'} if cfg.num_mask_heads == 1 else {f'loss_mask_s{k}' for k in range(cfg.num_mask_heads)}
+    keys |= {mask_loss_key(k, cfg.num_mask_heads) for k in range(cfg.num_mask_heads)}
     return keys
 
 # %% ../nbs/13_baselines.ipynb #0000000a

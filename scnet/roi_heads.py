@@ -17,8 +17,8 @@ from .relay import slice_pos_feats
 from .context import semantic_loss, glbctx_loss, fuse_semantic, fuse_glbctx
 
 # %% auto #0
-__all__ = ['StageConfig', 'scnet_stages', 'RoIHeadsConfig', 'sample_image', 'refine_samples', 'SCNetRoIHeads', 'StageRecord',
-           'mask_training_samples']
+__all__ = ['StageConfig', 'scnet_stages', 'RoIHeadsConfig', 'sample_image', 'refine_samples', 'mask_loss_key', 'SCNetRoIHeads',
+           'StageRecord', 'mask_training_samples']
 
 # %% ../nbs/09_roi_heads.ipynb #00000005
 @dataclass(kw_only=True)
@@ -97,6 +97,10 @@ def refine_samples(samples:list[SampledRoIs], # one per image, this stage
     return out
 
 # %% ../nbs/09_roi_heads.ipynb #0000000f
+def mask_loss_key(k:int, num_heads:int) -> str:
+    "The one naming rule of mask losses: `loss_mask` for a single head (SCNet's, as the reference logs it), `loss_mask_s{k}` for head k of several."
+    return 'loss_mask' if num_heads == 1 else f'loss_mask_s{k}'
+
 def _as_list(m) -> list: return [] if m is None else list(m) if isinstance(m, (list, tuple, nn.ModuleList)) else [m]
 
 class SCNetRoIHeads(nn.Module):
@@ -148,7 +152,7 @@ class SCNetRoIHeads(nn.Module):
         "The box stage whose features and positives go with mask head k."
         return k if self.cfg.mask_sample != 'last' else self.num_stages - 1
 
-    def mask_loss_key(self, k:int) -> str: return 'loss_mask' if len(self.mask_heads) == 1 else f'loss_mask_s{k}'
+    def mask_loss_key(self, k:int) -> str: return mask_loss_key(k, len(self.mask_heads))
 
 # %% ../nbs/09_roi_heads.ipynb #00000011
 @patch
