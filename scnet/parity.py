@@ -31,8 +31,6 @@ __all__ = ['TOLERANCES', 'NOT_COMPARED', 'load_fixture', 'model_from_fixture', '
            'grad_norms_float64', 'reference_losses', 'reference_train', 'check_fixture', 'format_rows', 'main']
 
 # %% ../nbs/12_parity.ipynb #00000005
-from .core import find_fixture  # one lookup for every notebook and the CLI
-
 def load_fixture(d:str|Path # a fixture folder
                 ) -> dict: # config, state_dict, meta, inference, train
     "Every file of a fixture folder, weights as stored."
