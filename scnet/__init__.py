@@ -12,7 +12,7 @@ def load(checkpoint, # a checkpoint of `scnet train`, `scnet demo` or `scnet con
          sets:list[str]=(), # model test-setting overrides, e.g. ['roi_heads.score_thr=0.3']
         ):
     "The model a checkpoint holds, in eval mode, with `.categories`, `.test_scale` and `.test_transform`."
-    from scnet.train import load_trained
+    from scnet.checkpoint import load_trained
     from scnet.transforms import Compose, Resize, Normalize, Pad
     model, rc = load_trained(checkpoint, device, sets)
     names = rc.get('classes') or [f'class_{k + 1}' for k in range(rc['model']['num_classes'])]

@@ -44,7 +44,8 @@ ABLATION_RECIPE = ['--preset', 'demo', '--schedule', '1x', '--lr', '0.02', '--lr
 
 def recipe_sets(run:AblationRun, epochs:float) -> list[str]:
     "`--set` items of a run: the demo's RoI/proposal budgets, and the 1x schedule's decays at 8/12 and 11/12 of `epochs`."
-    from scnet.train import preset_config, SCHEDULES
+    from scnet.train import SCHEDULES
+    from scnet.baselines import preset_config
     from scnet.demo import budget_sets, DEMO_BUDGETS
     n_stages = len(preset_config('demo', 7, 12, method=run.preset, glbctx_weight=run.glbctx_weight).roi_heads.stages)
     one_x = SCHEDULES['1x']

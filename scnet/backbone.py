@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_backbone.ipynb #00000002
 from __future__ import annotations
-import math, os
+import math
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -18,7 +18,7 @@ from torchvision.models.resnet import BasicBlock, Bottleneck, ResNet as _TVResNe
 __all__ = ['BackboneConfig', 'FPNConfig', 'gn_groups', 'norm_layer', 'load_trunk_weights', 'ResNet', 'ConvNorm', 'FPN']
 
 # %% ../nbs/03_backbone.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class BackboneConfig:
     "ResNet / ResNeXt trunk; defaults are the paper's ResNet-50."
     depth:int=50 # 18, 34, 50, 101 or 152
@@ -29,7 +29,7 @@ class BackboneConfig:
     pretrained:str|None=None # path to a torchvision-format state dict (no download); None: random init
     zero_init_residual:bool=False # mmdet 3.x builds this override but never applies it, so False matches it
 
-@dataclass
+@dataclass(kw_only=True)
 class FPNConfig:
     "Feature pyramid; defaults are the paper's (256 channels, P2..P6)."
     in_channels:tuple=(256, 512, 1024, 2048) # C2..C5 widths
@@ -78,9 +78,9 @@ def load_trunk_weights(trunk:nn.Module, # a `ResNet` (or anything with torchvisi
 # %% ../nbs/03_backbone.ipynb #0000000f
 class ResNet(nn.Module):
     "torchvision ResNet/ResNeXt trunk returning C2..C5, frozen the way the reference freezes it."
-    def __init__(self, cfg:BackboneConfig=BackboneConfig()):
+    def __init__(self, cfg:BackboneConfig|None=None):
         super().__init__()
-        self.cfg = cfg
+        self.cfg = cfg = cfg or BackboneConfig()
         tv = _trunk(cfg)
         for name in ('conv1', 'bn1', 'relu', 'maxpool', 'layer1', 'layer2', 'layer3', 'layer4'):
             setattr(self, name, getattr(tv, name))
@@ -127,9 +127,9 @@ class ConvNorm(nn.Module):
 # %% ../nbs/03_backbone.ipynb #0000001c
 class FPN(nn.Module):
     "Feature pyramid: C2..C5 -> P2..P6 (strides 4..64)."
-    def __init__(self, cfg:FPNConfig=FPNConfig()):
+    def __init__(self, cfg:FPNConfig|None=None):
         super().__init__()
-        self.cfg, c = cfg, cfg.out_channels
+        self.cfg = cfg = cfg or FPNConfig(); c = cfg.out_channels
         self.lateral_convs = nn.ModuleList(ConvNorm(ci, c, 1, cfg.norm) for ci in cfg.in_channels)
         self.fpn_convs = nn.ModuleList(ConvNorm(c, c, 3, cfg.norm) for _ in cfg.in_channels)
         for m in self.modules():

@@ -4,31 +4,22 @@
 
 # %% ../nbs/13_baselines.ipynb #00000002
 from __future__ import annotations
-import dataclasses
-from dataclasses import dataclass, field, replace
-from typing import Callable
-
-import torch
-from torch import nn, Tensor
+from dataclasses import replace
 
 from .rpn import RPNConfig
-from .box_head import BBoxHeadConfig, SCNetBBoxHead, CASCADE_STDS, SampledRoIs
-from .mask_head import SCNetMaskHeadConfig, SCNetMaskHead, FCNMaskHeadConfig, FCNMaskHead, HTCMaskHead
-from .relay import FeatureRelayConfig, FeatureRelayHead
-from .context import SemanticHeadConfig, SemanticHead, GlobalContextHeadConfig, GlobalContextHead
-from .roi_heads import StageConfig, RoIHeadsConfig, SCNetRoIHeads, scnet_stages
-from .backbone import BackboneConfig, FPNConfig
-from .model import SCNetConfig, build_roi_heads, build_model
+from .box_head import BBoxHeadConfig, CASCADE_STDS
+from .mask_head import SCNetMaskHeadConfig, FCNMaskHeadConfig
+from .context import SemanticHeadConfig, GlobalContextHeadConfig
+from .roi_heads import mask_loss_key, StageConfig, RoIHeadsConfig, scnet_stages
+from .backbone import BackboneConfig
+from .model import SCNetConfig, scnet_demo, scnet_r50, scnet_r101, scnet_x101_64x4d
 
 # %% auto #0
-__all__ = ['HeadsConfig', 'PAPER_ROWS', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages', 'cascade_mask_rcnn', 'htc',
+__all__ = ['PAPER_ROWS', 'PRESETS', 'METHODS', 'expected_loss_keys', 'mask_rcnn', 'cmr_stages', 'cascade_mask_rcnn', 'htc',
            'scnet_heads', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc', 't1_scnet', 't2_baseline', 't2_sc', 't2_fr',
            't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn', 't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr',
            't5_no_glbctx', 't5_glbctx', 'mask_rcnn_r50', 'cascade_mask_rcnn_r50', 'htc_r50', 'as_demo',
-           'mask_rcnn_demo', 'cascade_mask_rcnn_demo', 'htc_demo', 'apply_mmdet_switches']
-
-# %% ../nbs/13_baselines.ipynb #00000005
-HeadsConfig = SCNetConfig  # one config for every method (the name the first version of this notebook used)
+           'mask_rcnn_demo', 'cascade_mask_rcnn_demo', 'htc_demo', 'apply_mmdet_switches', 'preset_config']
 
 # %% ../nbs/13_baselines.ipynb #00000007
 def expected_loss_keys(cfg:SCNetConfig) -> set[str]:
@@ -37,7 +28,7 @@ def expected_loss_keys(cfg:SCNetConfig) -> set[str]:
     if cfg.num_semantic_classes is not None: keys.add('loss_semantic')
     if cfg.with_glbctx and cfg.glbctx.loss_weight != 0: keys.add('loss_glbctx')
     for k in range(len(cfg.roi_heads.stages)): keys |= {f'loss_cls_s{k}', f'loss_bbox_s{k}'}
-    keys |= {'loss_mask'} if cfg.num_mask_heads == 1 else {f'loss_mask_s{k}' for k in range(cfg.num_mask_heads)}
+    keys |= {mask_loss_key(k, cfg.num_mask_heads) for k in range(cfg.num_mask_heads)}
     return keys
 
 # %% ../nbs/13_baselines.ipynb #0000000a
@@ -58,7 +49,7 @@ def mask_rcnn(fr:bool=False, # + SCNet's feature relay (Table 4)
               **sizes) -> SCNetConfig: # sizes: num_classes, num_semantic_classes, channels, fc_out_channels
     "Mask R-CNN R-50-FPN (MMDetection's `mask-rcnn_r50_fpn_1x_coco`), optionally with feature relay."
     rpn = RPNConfig(smooth_l1_beta=0., allowed_border=-1., max_num_train=1000)
-    roi = RoIHeadsConfig(stages=[StageConfig(0.5, CASCADE_STDS[0], 1.0)], score_thr=0.05, pad_gt_masks=True, bbox_loss_beta=0.)
+    roi = RoIHeadsConfig(stages=[StageConfig(iou_thr=0.5, stds=CASCADE_STDS[0], loss_weight=1.0)], score_thr=0.05, pad_gt_masks=True, bbox_loss_beta=0.)
     return _sizes(SCNetConfig(with_glbctx=False, with_relay=fr, num_mask_heads=1, rpn=rpn, roi_heads=roi,
                               bbox_head=BBoxHeadConfig(reg_class_agnostic=False), mask_head=FCNMaskHeadConfig()),
                   _semantic(sizes, False))
@@ -203,3 +194,39 @@ def apply_mmdet_switches(cfg:SCNetConfig, # sizes, RPN and stages already read (
                    glbctx=replace(cfg.glbctx, loss_weight=glb.get('loss_weight', 1.)) if glb else cfg.glbctx,
                    bbox_head=replace(cfg.bbox_head, reg_class_agnostic=bh.get('reg_class_agnostic', False)),
                    mask_head=scnet_mask if t == 'SCNet' else fcn_mask)
+
+# %% ../nbs/13_baselines.ipynb #75282bbc
+PRESETS = ('demo', 'r50', 'r101', 'x101') # `--preset` names -> scnet.model presets (size and backbone)
+# `--method` names: SCNet, the baselines and every row of the paper's Tables 1-5 (scnet.baselines)
+# (`scnet`: the size preset itself, `scnet.model`'s scnet_r50 ...; every other name: the function here that builds it)
+METHODS = dict(scnet=None, mask_rcnn_r50=mask_rcnn_r50, cascade_mask_rcnn_r50=cascade_mask_rcnn_r50, htc_r50=htc_r50,
+               t1_mask_rcnn=t1_mask_rcnn, t1_cascade_mask_rcnn=t1_cascade_mask_rcnn, t1_htc=t1_htc, t1_scnet=t1_scnet,
+               t2_baseline=t2_baseline, t2_sc=t2_sc, t2_fr=t2_fr, t2_gc=t2_gc, t2_sc_fr=t2_sc_fr, t2_scnet=t2_scnet,
+               t3_naive_sc=t3_naive_sc, t4_mask_rcnn=t4_mask_rcnn, t4_mask_rcnn_fr=t4_mask_rcnn_fr, t4_cmr=t4_cmr,
+               t4_cmr_fr=t4_cmr_fr, t5_no_glbctx=t5_no_glbctx, t5_glbctx=t5_glbctx)
+
+def preset_config(name:str, # size/backbone preset: one of PRESETS
+                  num_classes:int, num_semantic_classes:int|None, # the dataset's (None: no semantic maps)
+                  pretrained:str|None=None, # backbone weights file
+                  method:str='scnet', # one of METHODS
+                  glbctx_weight:float|None=None, # λ, needed by `t5_glbctx`
+                  from_scratch:bool|None=None, # True: GroupNorm trunk, nothing frozen; False: BN layout for loaded weights; None: demo without pretrained is from scratch
+                 ):
+    "The model config of a method at a preset's size for a dataset's class counts (demo from scratch: GroupNorm)."
+    if name not in PRESETS: raise ValueError(f'unknown preset {name!r}; known: {PRESETS}')
+    if method not in METHODS: raise ValueError(f'unknown method {method!r}; known: {tuple(METHODS)}')
+    if from_scratch and pretrained: raise ValueError('--from-scratch and --pretrained exclude each other')
+    if name != 'demo' and from_scratch: # frozen BN statistics of a random trunk would be meaningless
+        return replace(bb := preset_config(name, num_classes, num_semantic_classes, None, method, glbctx_weight, False),
+                       backbone=replace(bb.backbone, norm='gn', frozen_stages=-1))
+    scratch = pretrained is None if from_scratch is None else from_scratch # demo: GroupNorm when nothing is loaded into it
+    if name == 'demo': base = scnet_demo(num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
+    else: base = dict(r50=scnet_r50, r101=scnet_r101, x101=scnet_x101_64x4d)[name](num_classes, num_semantic_classes, pretrained)
+    if method == 'scnet': return base
+    if (method == 't5_glbctx') != (glbctx_weight is not None):
+        raise ValueError('--glbctx-weight goes with --method t5_glbctx (and only with it)')
+    cfg = METHODS[method](**({'lam': glbctx_weight} if glbctx_weight is not None else {}))
+    if name == 'demo': return as_demo(cfg, num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
+    # a method without the semantic branch stays without it; one with it loses it when the data has no maps
+    nsc = num_semantic_classes if cfg.num_semantic_classes is not None else None
+    return replace(cfg, num_classes=num_classes, num_semantic_classes=nsc, backbone=base.backbone)

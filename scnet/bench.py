@@ -400,7 +400,7 @@ def main(argv:list[str]|None=None) -> int:
         print('components (speed-up, wall / cpu):', {k: (v['speedup_wall'], v['speedup_cpu']) for k, v in rec['components'].items()})
     if not a.no_train: rec['training'] = bench_training(['fp32_first', 'fp32', 'bf16'], a.train_repeats)
     if a.checkpoint and ok:
-        from scnet.train import load_trained
+        from scnet.checkpoint import load_trained
         model, rc = load_trained(a.checkpoint)
         imgs = sorted(p for p in Path(a.images).iterdir() if p.suffix.lower() in ('.jpg', '.png'))[:a.n_images]
         scale = tuple(rc.get('data', {}).get('scale', (1333, 800)))

@@ -157,7 +157,7 @@ def multilevel_roi_align(feats:list[Tensor], # FPN maps P2..P5, each (B, C, H/s,
     return roi_align_jobs(feats, rois, lvl, output_size, tuple(1 / s for s in strides))
 
 # %% ../nbs/05_box_head.ipynb #00000012
-@dataclass
+@dataclass(kw_only=True)
 class BBoxHeadConfig:
     "Sizes of one cascade stage's box head (paper: 256 channels, 1024-d fcs, 80 COCO classes)."
     num_classes:int=80 # foreground classes; the classifier has num_classes+1 outputs, background last

@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torchvision.ops import roi_align
 
-from .mask_head import Norm, _norm, _kaiming, res_layer
+from .layers import Norm, norm_module, kaiming_init, res_layer
 from . import box_head
 
 # %% auto #0
@@ -20,7 +20,7 @@ __all__ = ['SemanticHeadConfig', 'SemanticHead', 'semantic_loss', 'GlobalContext
            'fuse_semantic', 'fuse_glbctx']
 
 # %% ../nbs/08_context.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class SemanticHeadConfig:
     "Semantic segmentation branch (SCNet defaults; HTC: conv_to_res=False)."
     channels:int = 256       # FPN and branch width
@@ -44,11 +44,11 @@ class SemanticHead(nn.Module):
         if cfg.conv_to_res: self.convs = res_layer(cfg.num_convs // 2, ch, cfg.norm)
         else:
             self.convs = nn.ModuleList(nn.Conv2d(ch, ch, 3, padding=1, bias=cfg.norm == 'none') for _ in range(cfg.num_convs))
-            self.norms = nn.ModuleList(_norm(cfg.norm, ch) for _ in range(cfg.num_convs))
-            for c in self.convs: _kaiming(c)
+            self.norms = nn.ModuleList(norm_module(cfg.norm, ch) for _ in range(cfg.num_convs))
+            for c in self.convs: kaiming_init(c)
         self.conv_embedding = nn.Conv2d(ch, ch, 1)
         self.conv_logits = nn.Conv2d(ch, cfg.num_classes, 1)
-        for m in [*self.lateral_convs, self.conv_embedding, self.conv_logits]: _kaiming(m)
+        for m in [*self.lateral_convs, self.conv_embedding, self.conv_logits]: kaiming_init(m)
 
     def fuse(self, feats:list[Tensor]) -> Tensor: # P2..P6 -> (B, ch, H/8, W/8)
         "Lateral conv + ReLU of every level, resized to the fusion level first, summed."
@@ -87,7 +87,7 @@ def semantic_loss(logits:Tensor,    # (B, K, h, w) semantic logits at stride 8
     return weight * ce.sum() / n
 
 # %% ../nbs/08_context.ipynb #00000010
-@dataclass
+@dataclass(kw_only=True)
 class GlobalContextHeadConfig:
     "SCNet's global context branch (paper defaults)."
     channels:int = 256      # FPN width

@@ -4,7 +4,7 @@
 
 # %% ../nbs/11_convert.ipynb #00000002
 from __future__ import annotations
-import argparse, dataclasses, re, sys
+import argparse, dataclasses, re
 from pathlib import Path
 
 import torch
@@ -13,8 +13,6 @@ from torch import Tensor, nn
 from .backbone import BackboneConfig, FPNConfig
 from .rpn import RPNConfig
 from .box_head import BBoxHeadConfig
-from .mask_head import SCNetMaskHeadConfig
-from .relay import FeatureRelayConfig
 from .context import SemanticHeadConfig, GlobalContextHeadConfig
 from .roi_heads import StageConfig, RoIHeadsConfig
 from .model import SCNetConfig, build_model
@@ -44,7 +42,7 @@ def convert_key(k:str # a reference state-dict key
 def load_mmdet_checkpoint(path:str|Path, # an mmdet 2.x/3.x .pth
                          ) -> tuple[dict, dict]: # state_dict, meta
     "The state dict and meta of an mmdet checkpoint file (or of a bare state dict file)."
-    from scnet.train import load_checkpoint # errors name the file: missing, empty, truncated, or pickled code (refused)
+    from scnet.checkpoint import load_checkpoint # errors name the file: missing, empty, truncated, or pickled code (refused)
     ck = load_checkpoint(path)
     if not isinstance(ck, dict): raise ValueError(f"{path}: expected a dict, got {type(ck).__name__}")
     sd, meta = (ck['state_dict'], ck.get('meta') or {}) if isinstance(ck.get('state_dict'), dict) else (ck, {})

@@ -15,7 +15,7 @@ import torch
 # %% auto #0
 __all__ = ['FIXTURE_REL', 'seed_everything', 'rng_state', 'set_rng_state', 'default_device', 'setup_cpu', 'to_device',
            'stale_tmp_files', 'atomic_write', 'save_json', 'from_dict', 'env_info', 'find_fixture', 'rel_err',
-           'sigmoid_tol', 'param_block', 'grad_errors']
+           'sigmoid_tol', 'param_block', 'grad_errors', 'set_section', 'apply_overrides']
 
 # %% ../nbs/00_core.ipynb #00000005
 def seed_everything(seed:int=0, # the one seed for python, numpy and torch (CPU and every GPU)
@@ -200,3 +200,37 @@ def grad_errors(ref:dict, # {parameter name: gradient tensor, or its norm}
         d, s = (torch.as_tensor(ours[k]).double() - torch.as_tensor(v).double()).norm().item(), sq[param_block(k)] ** .5
         out[k] = d / s if s > 0 else (0. if d == 0 else float('inf'))
     return out
+
+# %% ../nbs/00_core.ipynb #6d02c24d
+def _set(d:dict, keys:list[str], value, where:str):
+    for j, k in enumerate(keys[:-1]):
+        d = d[int(k)] if isinstance(d, list) and k.isdigit() and int(k) < len(d) else d.get(k) if isinstance(d, dict) else None
+        if not isinstance(d, (dict, list)): raise ValueError(f"--set {where}: {'.'.join(keys[:j + 1])} is not a section")
+    last = keys[-1]
+    if isinstance(d, list):
+        if not (last.isdigit() and int(last) < len(d)): raise ValueError(f'--set {where}: index {last} of a list of {len(d)}')
+        d[int(last)] = value
+    elif last not in d: raise ValueError(f"--set {where}: unknown key {last!r}; known: {sorted(d)}")
+    else: d[last] = value
+
+def set_section(cfg:dict, s:str) -> str:
+    "The section ('train', 'model', 'data') a `--set key=value` goes to: its prefix, or the one section holding the key."
+    first = s.split('=', 1)[0].split('.')[0]
+    if first in cfg: return first
+    owners = [sec for sec, v in cfg.items() if isinstance(v, dict) and first in v]
+    if len(owners) != 1:
+        raise ValueError(f"--set {s.split('=', 1)[0]}: {first!r} is " + (f"in {' and '.join(owners)}" if owners else
+                         f"a field of none of {' / '.join(cfg)}") + '; write it as <section>.<key>')
+    return owners[0]
+
+def apply_overrides(cfg:dict, # {'train': {...}, 'model': {...}, 'data': {...}} as plain data
+                    sets:list[str]) -> dict: # 'key=value' each
+    "`cfg` with each dotted `key=value` set (in place); an unknown key or section is an error naming it."
+    for s in sets:
+        if '=' not in s: raise ValueError(f'--set {s}: expected key=value, e.g. --set roi_heads.score_thr=0.05')
+        key, raw = s.split('=', 1); parts = key.split('.')
+        try: value = json.loads(raw)
+        except ValueError: value = raw # a bare word: a string
+        sec = set_section(cfg, s)
+        _set(cfg, parts if parts[0] == sec else [sec, *parts], value, key)
+    return cfg

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import contextlib, io, json, os, warnings
 from collections import Counter
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -14,11 +15,12 @@ from PIL import Image
 from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 from torchvision import tv_tensors
+from fastcore.basics import patch
 
 # %% auto #0
 __all__ = ['COCO_CATEGORIES', 'load_coco', 'read_image', 'seg_to_mask', 'parse_anns', 'read_semantic', 'semantic_from_instances',
-           'CocoDataset', 'missing_files', 'summary', 'coco_results', 'shapes_dataset', 'coco_dataset', 'categories',
-           'check_categories']
+           'CocoDataset', 'missing_files', 'coco_results', 'shapes_dataset', 'coco_dataset', 'categories',
+           'check_categories', 'DataConfig', 'resolve_data', 'data_datasets', 'datasets']
 
 # %% ../nbs/01b_coco.ipynb #00000006
 _NEED = dict(images=('id', 'file_name', 'width', 'height'), annotations=('id', 'image_id', 'category_id', 'bbox'),
@@ -191,6 +193,7 @@ class CocoDataset(torch.utils.data.Dataset):
                 f'dropped annotations {dict(self.dropped)})')
 
 # %% ../nbs/01b_coco.ipynb #00000018
+@patch
 @torch.no_grad()
 def _setup_semantic(self:CocoDataset, semantic, seg_dir, num_semantic_classes):
     modes = ('auto', 'maps', 'instances', 'none')
@@ -206,9 +209,9 @@ def _setup_semantic(self:CocoDataset, semantic, seg_dir, num_semantic_classes):
     elif semantic == 'instances': num_semantic_classes = self.num_classes + 1
     else: num_semantic_classes = None
     self.semantic, self.seg_dir, self.num_semantic_classes = semantic, None if seg_dir is None else Path(seg_dir), num_semantic_classes
-CocoDataset._setup_semantic = _setup_semantic
 
 # %% ../nbs/01b_coco.ipynb #00000019
+@patch
 def _filter_imgs(self:CocoDataset, ids, min_size):
     "MMDetection 2.8 `_filter_imgs` with filter_empty_gt=True; counts what it drops in `self.filtered`."
     with_ann = {a['image_id'] for a in self.coco.anns.values() if a['category_id'] in self.cat2label}
@@ -219,7 +222,6 @@ def _filter_imgs(self:CocoDataset, ids, min_size):
         elif min(info['width'], info['height']) < min_size: self.filtered['too_small'] += 1
         else: keep.append(i)
     return keep
-CocoDataset._filter_imgs = _filter_imgs
 
 # %% ../nbs/01b_coco.ipynb #00000101
 def missing_files(folder:Path, names:list[str]) -> list[str]:
@@ -236,6 +238,7 @@ def _missing_error(what:str, miss:list, of:int, folder:Path, ann_file:Path, show
     where = f'{folder} (the folder does not exist)' if not Path(folder).is_dir() else str(folder)
     return FileNotFoundError(f"{ann_file}: {len(miss)} of {of} {what} not found under {where}: {', '.join(miss[:show])}{more}")
 
+@patch
 def _check_files(self:CocoDataset):
     "Raise naming every missing image (and, for semantic='maps', every missing map) of the kept images."
     names = [self.coco.imgs[i]['file_name'] for i in self.img_ids]
@@ -245,20 +248,20 @@ def _check_files(self:CocoDataset):
         maps = [str(Path(n).with_suffix('.png')) for n in names]
         miss = missing_files(self.seg_dir, maps)
         if miss: raise _missing_error("semantic maps (semantic='maps', --semantic maps)", miss, len(maps), self.seg_dir, self.ann_file)
-CocoDataset._check_files = _check_files
 
 # %% ../nbs/01b_coco.ipynb #00000104
 def _counts(c:Counter) -> str: return ', '.join(f'{k} {v}' for k, v in sorted(c.items())) or 'none'
 
+@patch
 def summary(self:CocoDataset) -> str:
     "One line: images kept and filtered, annotations used and dropped, each by reason."
     n = len(self) + sum(self.filtered.values())
     return (f'{self.ann_file.name}: {len(self)} of {n} images kept (filtered: {_counts(self.filtered)}); '
             f"{self.used['boxes']} boxes and {self.used['crowd']} crowd regions used, "
             f'{sum(self.dropped.values())} annotations dropped ({_counts(self.dropped)})')
-CocoDataset.summary = summary
 
 # %% ../nbs/01b_coco.ipynb #0000001b
+@patch
 def _load(self:CocoDataset, idx:int):
     "Image and target of item `idx`, before transforms."
     img_id = self.img_ids[idx]; info = self.coco.imgs[img_id]; path = self.img_dir/info['file_name']
@@ -281,12 +284,12 @@ def _load(self:CocoDataset, idx:int):
             sem = semantic_from_instances(masks, p['labels'], self.num_classes, cm)
         if self.semantic != 'none': target['gt_semantic'] = tv_tensors.Mask(torch.from_numpy(sem))
     return tv_tensors.Image(torch.from_numpy(img).permute(2, 0, 1).contiguous()), target
-CocoDataset._load = _load
 
-def _getitem(self:CocoDataset, idx:int):
+@patch
+def __getitem__(self:CocoDataset, idx:int):
+    "Item `idx` after the transforms: (image (3,H,W), target dict)."
     img, target = self._load(idx)
     return self.transforms(img, target) if self.transforms is not None else (img, target)
-CocoDataset.__getitem__ = _getitem
 
 # %% ../nbs/01b_coco.ipynb #00000029
 def coco_results(image_id:int, boxes, scores, labels, masks, label2cat:dict) -> list:
@@ -335,3 +338,56 @@ def check_categories(ours:list[dict], theirs:list[dict], # `[{'id', 'name'}]` ea
         fmt = lambda cs: ', '.join(f"{i}:{n}" for i, n in key(cs))
         raise ValueError(f'categories differ: {what} has {len(ours)} [{fmt(ours)}]; {other} has {len(theirs)} '
                          f'[{fmt(theirs)}]; a model must be trained or evaluated with the categories it was built for')
+
+# %% ../nbs/01b_coco.ipynb #9cdfa241
+@dataclass(kw_only=True)
+class DataConfig:
+    "Where the data is (a layout shortcut or COCO-format files), its semantic maps, and the resize bound."
+    dataset: str = 'shapes' # 'shapes' or 'coco': the folder layout under `root` (when no files are given)
+    root: str | None = None # default data/<dataset>
+    train_ann: str | None = None # COCO instances json of the training set (default: the layout's)
+    train_img: str | None = None # its image folder
+    val_ann: str | None = None
+    val_img: str | None = None
+    seg_dir: str | None = None # semantic maps of the training images (default: the layout's stuffthingmaps/<split>)
+    scale: tuple[int, int] | None = None # (long, short); default 1333 800, shapes 256 256
+    semantic: str = 'auto' # 'auto' (maps when there are some, else from the instances), 'maps', 'instances', 'none'
+
+def resolve_data(d:DataConfig) -> DataConfig:
+    "Every file named, every path absolute: the layout's defaults filled in where the user gave no file."
+    if d.dataset not in ('shapes', 'coco'): raise ValueError(f"data.dataset {d.dataset!r}: expected 'shapes' or 'coco'")
+    root = Path(d.root or f'data/{d.dataset}').resolve()
+    tr, va = ('train', 'val') if d.dataset == 'shapes' else ('train2017', 'val2017')
+    seg = lambda s: root/'stuffthingmaps'/s if (root/'stuffthingmaps'/s).is_dir() else None
+    ab = lambda x, default: None if (x or default) is None else str(Path(x or default).resolve())
+    return replace(d, root=str(root), scale=tuple(d.scale or ((256, 256) if d.dataset == 'shapes' else (1333, 800))),
+                   train_ann=ab(d.train_ann, root/'annotations'/f'instances_{tr}.json'), train_img=ab(d.train_img, root/tr),
+                   val_ann=ab(d.val_ann, root/'annotations'/f'instances_{va}.json'), val_img=ab(d.val_img, root/va),
+                   seg_dir=ab(d.seg_dir, None if d.train_ann else seg(tr)))
+
+# %% ../nbs/01b_coco.ipynb #7ed89887
+def data_datasets(d:DataConfig, # resolved
+                  train:bool=True): # False: only the val set (scnet eval)
+    "Train (augmented) and val (test transforms) `CocoDataset`s of a `DataConfig`; the categories checked alike."
+    from scnet.data import CocoDataset, categories, check_categories
+    from scnet.transforms import train_transforms, test_transforms
+    nsc = 183 if d.dataset == 'coco' and not d.train_ann else None # COCO-stuff; a json's own `num_semantic_classes` otherwise
+    # COCO AP reads no semantic ground truth: the val set needs no maps
+    va = CocoDataset(d.val_img, d.val_ann, test_transforms(tuple(d.scale)), train=False, semantic='none')
+    if not train: return None, va
+    tr = CocoDataset(d.train_img, d.train_ann, train_transforms(tuple(d.scale)), seg_dir=d.seg_dir, train=True,
+                     semantic=d.semantic, num_semantic_classes=nsc)
+    check_categories(categories(tr), categories(va), f'the training set {d.train_ann}', f'the val set {d.val_ann}')
+    if d.semantic == 'auto' and d.seg_dir is None:
+        warnings.warn(f'--semantic auto: no semantic maps for {d.train_ann} (no --seg-dir, no stuffthingmaps/), so the semantic '
+                      'branch learns from maps drawn from the instance masks, not the COCO-stuff maps the paper uses; '
+                      'pass --seg-dir DIR, or --semantic instances (or none) to choose this explicitly')
+    return tr, va
+
+def datasets(kind:str, root:str|Path, scale:tuple, semantic:str='auto'):
+    "Train (augmented) and val (test transforms) `CocoDataset`s of the shapes or COCO layout."
+    from scnet.data import shapes_dataset, coco_dataset
+    from scnet.transforms import train_transforms, test_transforms
+    make, tr, va = dict(shapes=(shapes_dataset, 'train', 'val'), coco=(coco_dataset, 'train2017', 'val2017'))[kind]
+    return (make(root, tr, train_transforms(scale), semantic=semantic),
+            make(root, va, test_transforms(scale), semantic=semantic, train=False))

@@ -115,7 +115,8 @@ def main(argv:list[str]|None=None) -> int:
     a = demo_parser().parse_args(argv)
     import matplotlib; matplotlib.use('Agg')
     from scnet.shapes import make_shapes
-    from scnet.train import datasets, fit
+    from scnet.train import fit
+    from scnet.data import datasets
     from scnet.model import build_model
     from scnet.evaluate import evaluate, metrics_table, per_class_ap
     from scnet.transforms import collate

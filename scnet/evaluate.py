@@ -4,17 +4,15 @@
 
 # %% ../nbs/21_evaluate.ipynb #00000002
 from __future__ import annotations
-import argparse, contextlib, io, json, sys, time, warnings
+import argparse, contextlib, io, json, sys, warnings
 from dataclasses import replace
 from pathlib import Path
 from typing import Callable
 
-import numpy as np
 import pandas as pd
 import torch
 import torch.distributed as dist
 from torch import nn
-from pycocotools import mask as mask_util
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
@@ -173,7 +171,7 @@ def eval_out_dir(a, ann:Path) -> Path:
 def _eval_data(a, rc:dict, scale:tuple):
     "The dataset of the command line: --ann/--img, else the run's val set (or --data/--split in its layout)."
     from scnet.data import CocoDataset
-    from scnet.train import DataConfig, resolve_data
+    from scnet.data import DataConfig, resolve_data
     from scnet.transforms import test_transforms
     from scnet.core import from_dict
     if bool(a.ann) != bool(a.img): raise ValueError('--ann and --img go together (the json and its image folder)')
@@ -228,7 +226,8 @@ def save_format_only(results:list[dict], out_dir:Path) -> list[Path]:
 def main(argv:list[str]|None=None) -> int:
     "`scnet eval`: COCO metrics of a checkpoint on a dataset, or of a results json (several GPUs: torchrun -m scnet.evaluate)."
     from scnet.core import default_device
-    from scnet.train import load_trained, dist_setup
+    from scnet.checkpoint import load_trained
+    from scnet.dist import dist_setup
     from scnet.data import categories, check_categories
     from scnet.transforms import collate
     from scnet.predict import TTAConfig

@@ -15,9 +15,9 @@ from . import baselines
 
 # %% auto #0
 __all__ = ['PAPER_FILES', 'KEY_COLUMNS', 'METRICS', 'TABLE_ROWS', 'BENCH_MODEL', 'T975', 'CLAIMS', 'SPEED_CLAIMS', 'paper_table',
-           'TableRow', 'row_config', 'row_id', 'ablate_command', 'ablate_ready', 'read_metrics', 'bench_times', 't975',
-           'seed_metrics', 'Paired', 'paired_diff', 'verdict', 'seed_table', 'claims', 'bootstrap_ap', 'ablation_table',
-           'speed_claims', 'md_table', 'results_markdown']
+           'TableRow', 'row_config', 'row_id', 'ablate_command', 'read_metrics', 'bench_times', 't975', 'seed_metrics',
+           'Paired', 'paired_diff', 'verdict', 'seed_table', 'claims', 'bootstrap_ap', 'ablation_table', 'speed_claims',
+           'md_table', 'results_markdown']
 
 # %% ../nbs/30_ablations.ipynb #00000005
 PAPER_FILES = {1: 'table1_testdev.csv', 2: 'table2_ablation.csv', 3: 'table3_sample_consistency.csv',
@@ -83,11 +83,6 @@ def row_id(row:TableRow) -> str:
 def ablate_command(row:TableRow) -> str:
     "The `scnet ablate` command that trains `row`'s model over three seeds; '' for a row with no preset."
     return f'scnet ablate --tables {row.table} --seeds 0 1 2 --jobs 2 --commit' if row.preset else ''
-
-def ablate_ready(cmd:str) -> bool:
-    "Whether every option in `cmd` is one the installed `scnet ablate` accepts."
-    from scnet.ablate import ablate_parser
-    return {w for w in cmd.split() if w.startswith('--')} <= set(ablate_parser()._option_string_actions)
 
 # %% ../nbs/30_ablations.ipynb #00000010
 _STAT = {'mask_AP': ('segm', 'AP'), 'mask_AP50': ('segm', 'AP50'), 'mask_AP75': ('segm', 'AP75'), 'mask_APs': ('segm', 'APs'),

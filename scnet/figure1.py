@@ -249,7 +249,8 @@ def main(argv:list[str]|None=None) -> int:
     t0 = time.time()
     import matplotlib
     if 'ipykernel' not in sys.modules: matplotlib.use('Agg') # a notebook keeps its inline backend
-    from scnet.train import load_trained, load_checkpoint, datasets
+    from scnet.checkpoint import load_trained, load_checkpoint
+    from scnet.data import datasets
     from scnet.transforms import make_loader
     setup_cpu(a.threads)
     def load(path): # the sampler budgets of the protocol, not of the run (a CPU run samples fewer RoIs)

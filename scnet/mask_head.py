@@ -4,50 +4,21 @@
 
 # %% ../nbs/06_mask_head.ipynb #00000002
 from __future__ import annotations
-import math
 from dataclasses import dataclass
-from typing import Literal
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 from torchvision.ops import roi_align
 from . import box_head
+from .layers import Norm, norm_module, kaiming_init, res_layer
 
 # %% auto #0
-__all__ = ['Norm', 'SimplifiedBasicBlock', 'res_layer', 'FCNMaskHeadConfig', 'upsample_logits', 'FCNMaskHead', 'HTCMaskHead',
-           'SCNetMaskHeadConfig', 'SCNetMaskHead', 'mask_targets', 'mask_loss', 'paste_masks']
-
-# %% ../nbs/06_mask_head.ipynb #00000005
-Norm = Literal['none', 'gn']
-
-def _norm(norm:Norm, ch:int) -> nn.Module:
-    "GroupNorm with as many groups (≤ 32) as divide `ch`, or Identity (which adds no state-dict keys)."
-    if norm == 'none': return nn.Identity()
-    if norm == 'gn': return nn.GroupNorm(math.gcd(32, ch), ch)
-    raise ValueError(f"norm must be 'none' or 'gn', got {norm!r}")
-
-# %% ../nbs/06_mask_head.ipynb #00000006
-class SimplifiedBasicBlock(nn.Module):
-    "conv3x3 → (norm) → ReLU → conv3x3 → (norm) → + identity; no ReLU after the addition."
-    def __init__(self, ch:int, # input = output channels (stride 1, so no downsample branch)
-                 norm:Norm='none'):
-        super().__init__()
-        self.conv1 = nn.Conv2d(ch, ch, 3, padding=1, bias=norm == 'none')
-        self.norm1 = _norm(norm, ch)
-        self.conv2 = nn.Conv2d(ch, ch, 3, padding=1, bias=norm == 'none')
-        self.norm2 = _norm(norm, ch)
-
-    def forward(self, x:Tensor) -> Tensor: # (N, ch, H, W) -> (N, ch, H, W)
-        return x + self.norm2(self.conv2(F.relu(self.norm1(self.conv1(x)))))
-
-def res_layer(n_blocks:int, # number of blocks (mmdet: num_convs // 2 with conv_to_res=True)
-              ch:int, norm:Norm='none') -> nn.Sequential:
-    "`n_blocks` SimplifiedBasicBlocks in an nn.Sequential (children '0', '1', ... as mmdet's ResLayer)."
-    return nn.Sequential(*[SimplifiedBasicBlock(ch, norm) for _ in range(n_blocks)])
+__all__ = ['FCNMaskHeadConfig', 'upsample_logits', 'FCNMaskHead', 'HTCMaskHead', 'SCNetMaskHeadConfig', 'SCNetMaskHead',
+           'mask_targets', 'mask_loss', 'paste_masks']
 
 # %% ../nbs/06_mask_head.ipynb #0000000a
-@dataclass
+@dataclass(kw_only=True)
 class FCNMaskHeadConfig:
     "Cascade Mask R-CNN / HTC mask head (one per stage there)."
     num_convs:int = 4        # 3x3 conv + ReLU layers at 14x14
@@ -57,17 +28,12 @@ class FCNMaskHeadConfig:
     with_conv_res:bool = False # HTC stages 1 and 2: 1x1 conv + ReLU on the previous stage's mask feature
 
 # %% ../nbs/06_mask_head.ipynb #0000000b
-def _kaiming(m:nn.Module):
-    "Kaiming normal (fan_out, relu), bias 0: mmdet's init for the upsample/logit convs and mmcv's ConvModule init."
-    nn.init.kaiming_normal_(m.weight, mode='fan_out', nonlinearity='relu')
-    if m.bias is not None: nn.init.zeros_(m.bias)
-
 class _Upsample28(nn.Module):
     "Shared tail of both mask heads: deconv x2 + ReLU, 1x1 conv to per-class logits."
     def _build_tail(self, ch:int, num_classes:int):
         self.upsample = nn.ConvTranspose2d(ch, ch, 2, stride=2)
         self.conv_logits = nn.Conv2d(ch, num_classes, 1)
-        for m in (self.upsample, self.conv_logits): _kaiming(m)
+        for m in (self.upsample, self.conv_logits): kaiming_init(m)
 
     def logits(self, x:Tensor) -> Tensor: # (N, ch, 14, 14) -> (N, C, 28, 28)
         if not box_head._FAST: return self.conv_logits(F.relu(self.upsample(x)))  # the first version (benchmark baseline)
@@ -93,8 +59,8 @@ class FCNMaskHead(_Upsample28):
         self.cfg = cfg = cfg or FCNMaskHeadConfig()
         self.convs = nn.ModuleList(nn.Conv2d(cfg.channels, cfg.channels, 3, padding=1, bias=cfg.norm == 'none')
                                    for _ in range(cfg.num_convs))
-        for c in self.convs: _kaiming(c)
-        self.norms = nn.ModuleList(_norm(cfg.norm, cfg.channels) for _ in range(cfg.num_convs))
+        for c in self.convs: kaiming_init(c)
+        self.norms = nn.ModuleList(norm_module(cfg.norm, cfg.channels) for _ in range(cfg.num_convs))
         self._build_tail(cfg.channels, cfg.num_classes)
 
     def features(self, x:Tensor) -> Tensor: # (N, ch, 14, 14) -> (N, ch, 14, 14), before the upsampling
@@ -112,7 +78,7 @@ class HTCMaskHead(FCNMaskHead):
         super().__init__(cfg)
         if self.cfg.with_conv_res:
             self.conv_res = nn.Conv2d(self.cfg.channels, self.cfg.channels, 1)
-            _kaiming(self.conv_res)
+            kaiming_init(self.conv_res)
 
     def forward(self, x:Tensor,                 # (N, ch, 14, 14) fused mask RoI features
                 res_feat:Tensor|None=None       # (N, ch, 14, 14) previous head's `features`, or None
@@ -124,14 +90,13 @@ class HTCMaskHead(FCNMaskHead):
         return self.logits(f), f
 
 # %% ../nbs/06_mask_head.ipynb #00000012
-@dataclass
+@dataclass(kw_only=True)
 class SCNetMaskHeadConfig:
     "SCNet's single mask head (paper defaults)."
     num_blocks:int = 6      # mmdet num_convs=12 with conv_to_res=True
     channels:int = 256      # input and block width
     num_classes:int = 80    # class-specific logit maps, no background
     norm:Norm = 'none'      # 'none' = reference; 'gn' for CPU-from-scratch training
-    loss_weight:float = 1.75 # = sum of the cascade stage weights; applied by the RoI heads
 
 # %% ../nbs/06_mask_head.ipynb #00000013
 class SCNetMaskHead(_Upsample28):

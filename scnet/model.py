@@ -6,11 +6,10 @@
 from __future__ import annotations
 import dataclasses, time
 from dataclasses import dataclass, field
-from typing import Literal
 
 import torch
-import torch.nn.functional as F
 from torch import Tensor, nn
+from fastcore.basics import patch
 
 from .backbone import BackboneConfig, FPNConfig, ResNet, FPN
 from .rpn import RPNConfig, RPN
@@ -19,13 +18,14 @@ from .mask_head import SCNetMaskHeadConfig, SCNetMaskHead, FCNMaskHeadConfig, FC
 from .relay import FeatureRelayConfig, FeatureRelayHead
 from .context import SemanticHeadConfig, SemanticHead, GlobalContextHeadConfig, GlobalContextHead
 from .roi_heads import RoIHeadsConfig, SCNetRoIHeads
+from .transforms import image_meta, boxes_from_view
 
 # %% auto #0
-__all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'image_meta', 'build_roi_heads', 'build_model', 'scnet_r50',
-           'scnet_r101', 'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
+__all__ = ['SCNetConfig', 'sized', 'SCNet', 'postprocess', 'build_roi_heads', 'build_model', 'scnet_r50', 'scnet_r101',
+           'scnet_x101_64x4d', 'scnet_demo', 'config_from_dict', 'toy_batch', 'time_inference']
 
 # %% ../nbs/10_model.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class SCNetConfig:
     "Every component's settings; defaults are the paper's SCNet-R50-FPN on COCO."
     num_classes:int=80 # object classes (the classifier adds background as the LAST column)
@@ -89,53 +89,34 @@ class SCNet(nn.Module):
         return self.predict(feats, targets)
 
 # %% ../nbs/10_model.ipynb #0000000c
-def _losses(self, feats:list[Tensor], targets:list[dict], generator:torch.Generator|None=None,
-            rpn_samples:list|None=None, roi_samples:list|None=None,
-            mask_samples:list|None=None, # per stage: the mask branch's own re-sample (HTC's interleaved execution)
-           ) -> dict:
+@patch
+def losses(self:SCNet, feats:list[Tensor], targets:list[dict], generator:torch.Generator|None=None,
+           rpn_samples:list|None=None, roi_samples:list|None=None,
+           mask_samples:list|None=None, # per stage: the mask branch's own re-sample (HTC's interleaved execution)
+          ) -> dict:
     "Every weighted training loss of one batch."
     sizes = [tuple(t['img_shape']) for t in targets]
     props, _, losses = self.rpn(feats, sizes, [t['gt_boxes'] for t in targets], generator, rpn_samples)
     losses.update(self.roi_heads.loss(feats, props, targets, generator, roi_samples, mask_samples))
     return losses
 
-SCNet.losses = _losses
-
 # %% ../nbs/10_model.ipynb #0000000e
 def postprocess(det:dict, # pred_boxes (n,4) input pixels, pred_scores, pred_labels, pred_mask_probs (n,28,28)
                 meta:dict, # the image's 'img_shape', 'ori_shape', 'scale_factor' (sx, sy), 'flip'
                 mask_thr:float=0.5) -> dict:
     "One image's detections in original-image pixels, with pasted boolean masks."
-    boxes, probs = det['pred_boxes'], det['pred_mask_probs']
-    if meta.get('flip', False):
-        w = meta['img_shape'][1]
-        boxes = torch.stack([w - boxes[:, 2], boxes[:, 1], w - boxes[:, 0], boxes[:, 3]], 1)
-        probs = probs.flip(-1)
-    sx, sy = meta['scale_factor']
-    boxes = boxes / boxes.new_tensor([sx, sy, sx, sy])
+    boxes, probs = boxes_from_view(det['pred_boxes'], meta), det['pred_mask_probs']
+    if meta.get('flip', False): probs = probs.flip(-1)
     return dict(pred_boxes=boxes, pred_labels=det['pred_labels'], pred_scores=det['pred_scores'],
                 pred_masks=paste_masks(probs, boxes, tuple(meta['ori_shape']), mask_thr))
 
-def image_meta(ori_shape:tuple, # (H, W) of the image as read
-               img_shape:tuple|None=None, # (h, w) after resizing, before padding (default: ori_shape)
-               pad_shape:tuple|None=None, # (Hp, Wp) of the padded network input (default: img_shape)
-               scale_factor:tuple=(1., 1.), # (sx, sy) from original to resized pixels
-               flip:bool=False, # horizontally flipped input
-               image_id:int=0) -> dict:
-    "The one constructor of an image's meta dict, the part of a target that inference needs."
-    img_shape = tuple(int(v) for v in (img_shape or ori_shape))
-    return dict(image_id=int(image_id), ori_shape=tuple(int(v) for v in ori_shape), img_shape=img_shape,
-                pad_shape=tuple(int(v) for v in (pad_shape or img_shape)),
-                scale_factor=tuple(float(v) for v in scale_factor), flip=bool(flip))
-
-def _predict(self, feats:list[Tensor], targets:list[dict]) -> list[dict]:
+@patch
+def predict(self:SCNet, feats:list[Tensor], targets:list[dict]) -> list[dict]:
     "Detections of one batch in original-image pixels."
     sizes = [tuple(t['img_shape']) for t in targets]
     props, _, _ = self.rpn(feats, sizes)
     dets = self.roi_heads(feats, props, targets)
     return [postprocess(d, t, self.roi_heads.cfg.mask_thr) for d, t in zip(dets, targets)]
-
-SCNet.predict = _predict
 
 # %% ../nbs/10_model.ipynb #00000012
 def build_roi_heads(cfg:SCNetConfig) -> SCNetRoIHeads:
@@ -158,8 +139,9 @@ def build_roi_heads(cfg:SCNetConfig) -> SCNetRoIHeads:
     one = lambda ms: (ms[0] if len(ms) == 1 else ms) if ms else None
     return SCNetRoIHeads(bbox, one(masks), one(relays), sem, glb, cfg.roi_heads)
 
-def build_model(cfg:SCNetConfig=SCNetConfig()) -> SCNet:
+def build_model(cfg:SCNetConfig|None=None) -> SCNet:
     "The detector `cfg` describes, every part built (random init, or the backbone's `pretrained` file)."
+    cfg = cfg or SCNetConfig()
     backbone = ResNet(cfg.backbone)
     neck = FPN(sized(cfg.fpn, 'fpn', in_channels=tuple(backbone.out_channels), out_channels=cfg.channels))
     rpn = RPN(sized(cfg.rpn, 'rpn', in_channels=cfg.channels, feat_channels=cfg.channels))
@@ -199,7 +181,7 @@ def config_from_dict(d:dict # `dataclasses.asdict(SCNetConfig(...))`, e.g. read 
     from scnet.roi_heads import StageConfig
     d = dict(d)
     if isinstance(d.get('mask_head'), dict):  # the union field: the FCN head is the one with `num_convs`
-        mh = d['mask_head']
+        mh = {k: v for k, v in d['mask_head'].items() if k != 'loss_weight'}  # a field older configs carry; the RoI heads weight the mask loss
         d['mask_head'] = from_dict(FCNMaskHeadConfig if 'num_convs' in mh else SCNetMaskHeadConfig, mh, 'config.mask_head')
     cfg = from_dict(SCNetConfig, d)
     cfg.roi_heads.stages = [s if isinstance(s, StageConfig) else from_dict(StageConfig, s, f'config.roi_heads.stages[{i}]')

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_parity.ipynb #00000002
 from __future__ import annotations
-import argparse, json, os, re, sys, time
+import argparse, json, re, sys, time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,11 +15,12 @@ from torchvision.ops import box_iou
 
 from .boxes import decode_deltas, assign_max_iou
 from .rpn import rpn_targets, rpn_loss, flatten_rpn_outputs
-from .box_head import SampledRoIs, stage_targets, cascade_stage_loss, pick_class_deltas
+from .box_head import SampledRoIs, cascade_stage_loss, pick_class_deltas
 from .mask_head import mask_targets, mask_loss
-from .roi_heads import sample_image, refine_samples
+from .roi_heads import sample_image, mask_training_samples
 from .transforms import Pad, SegRescale
-from .model import SCNet, build_model, postprocess, image_meta
+from .model import SCNet, build_model, postprocess
+from .transforms import image_meta
 from .core import FIXTURE_REL, grad_errors
 from .convert import config_from_mmdet, convert_mmdet, convert_key, load_mmdet_checkpoint
 
@@ -30,8 +31,6 @@ __all__ = ['TOLERANCES', 'NOT_COMPARED', 'load_fixture', 'model_from_fixture', '
            'grad_norms_float64', 'reference_losses', 'reference_train', 'check_fixture', 'format_rows', 'main']
 
 # %% ../nbs/12_parity.ipynb #00000005
-from .core import find_fixture  # one lookup for every notebook and the CLI
-
 def load_fixture(d:str|Path # a fixture folder
                 ) -> dict: # config, state_dict, meta, inference, train
     "Every file of a fixture folder, weights as stored."
@@ -223,20 +222,6 @@ def _dets(model:SCNet, det:dict, inf:dict, n_masks:int) -> dict:
                 det_mask_areas=matched(post['pred_masks'].flatten(1).sum(1), idx))
 
 # %% ../nbs/12_parity.ipynb #00000012
-def _mask_logits(rh, feats:list, rois:Tensor, # (N, 5)
-                 sf:Tensor|None, gf:Tensor|None, # semantic and global-context features (None without the branch)
-                 shared:dict|None=None, # stage -> (N, D) shared box features already computed on `rois`
-                ) -> list[Tensor]: # per mask head (N, K, 28, 28)
-    "Every mask head's logits on `rois` as the test path computes them (relay from each head's source stage)."
-    heads, relays = list(range(len(rh.mask_heads))), None
-    if rh.relay_heads:
-        shared = dict(shared or {})
-        for k in heads:
-            st = rh.mask_source_stage(k) % rh.num_stages
-            if st not in shared: shared[st] = rh.box_forward(st, feats, rois, sf, gf)[2]
-        relays = [rh.relay_heads[k](shared[rh.mask_source_stage(k) % rh.num_stages]) for k in heads]
-    return rh.mask_forward(feats, rois, sf, gf, relays, heads)
-
 def _fixed_mask(rh, feats:list, rois:Tensor, sf, gf, fixed:list[dict]) -> dict:
     "The mask branch on fixed RoIs: one head -> `fixed_mask` dict (SCNet's layout); several -> a list per head."
     x = rh._fused_roi_feats(feats, rois, rh.cfg.mask_roi_size, sf, gf)
@@ -287,7 +272,7 @@ def inference_outputs(model:SCNet, inf:dict) -> dict:
     if len(rh.mask_heads) == 1 and rh.relay_heads:  # SCNet: one extra last-stage box forward feeds the relay
         st = rh.mask_source_stage(0) % rh.num_stages
         shared[st] = out['det_relay_input'] = rh.box_forward(st, feats, mr, sem_feat, glb_feat)[2]
-    logits = _mask_logits(rh, feats, mr[:n_masks], sem_feat, glb_feat, {k: v[:n_masks] for k, v in shared.items()})
+    logits = rh.mask_logits(feats, mr[:n_masks], sem_feat, glb_feat, shared={k: v[:n_masks] for k, v in shared.items()})
     out['det_mask_logits'] = logits[-1]
     if len(logits) > 1:  # each head's logits at the detected class
         i, lab = torch.arange(n_masks), inf['det_labels'][:n_masks]
@@ -332,41 +317,42 @@ def _mask_branch(rh, feats:list, smp:SampledRoIs, shared_pos:Tensor|None, # (P, 
                  ctx:tuple, k:int, gt_masks:Tensor) -> dict:
     "Mask head k on a sample's positives: logits, targets, unweighted loss."
     pos = smp.boxes[:smp.num_pos]
-    relays = [rh.relay_heads[k](shared_pos)] if rh.relay_heads else None
-    lg = rh.mask_forward(feats, torch.cat([pos.new_zeros(len(pos), 1), pos], 1), *ctx, relays, [k])[0]
+    shared = {rh.mask_source_stage(k): shared_pos} if shared_pos is not None else None
+    lg = rh.mask_logits(feats, torch.cat([pos.new_zeros(len(pos), 1), pos], 1), *ctx, [k], shared)[0]
     tgt = mask_targets([pos], [smp.pos_assigned_gt_inds], [gt_masks], rh.cfg.mask_size)
     return dict(mask_logits=lg, mask_targets=tgt, loss_mask_unweighted=mask_loss(lg, smp.pos_gt_labels, tgt.to(lg)))
 
+def _stage_outputs(rh, trn:dict, records:list) -> list[dict]:
+    "Each box stage's record in the fixture's layout: our assignment, replayed sample, head outputs, targets, losses."
+    c, relay_stages, out = rh.cfg, {rh.mask_source_stage(k) for k in range(len(rh.relay_heads))}, []
+    for r in records:
+        st, rec = c.stages[r.stage], trn['rcnn'][r.stage]
+        o = dict(proposals=records[r.stage - 1].refined[0]) if r.stage else {}
+        o.update(_assign_sample(st, rec['proposals'], trn, rec), cls_score=r.cls_score, bbox_pred=r.bbox_pred)
+        o.update(r.targets, stage_losses_unweighted=cascade_stage_loss(r.cls_score, r.bbox_pred, r.targets, c.bbox_loss_beta))
+        if r.stage in relay_stages: o['pos_shared_feat'] = r.shared[:r.samples[0].num_pos]
+        out.append(o)
+    return out
+
 @torch.no_grad()
-def _rcnn_outputs(model:SCNet, feats:list, trn:dict, ctx:tuple, hw:tuple, pad_hw:tuple) -> tuple[list, dict|list]:
-    "Per-stage assignment, replayed sampling, head outputs, targets and losses; the mask branch in the fixture's layout."
-    rh, out = model.roi_heads, [dict() for _ in model.roi_heads.cfg.stages]
-    c, nm = rh.cfg, len(rh.mask_heads)
+def _rcnn_outputs(model:SCNet, feats:list, trn:dict, targets:list[dict], ctx:tuple, pad_hw:tuple) -> tuple[list, dict|list]:
+    "The RoI heads' own cascade (`box_stages`) and mask-sample policy on the recorded samples, in the fixture's layout."
+    rh = model.roi_heads; c, nm = rh.cfg, len(rh.mask_heads)
     gt_masks = trn['gt_masks']
     if c.pad_gt_masks:  # Mask R-CNN / CMR: bitmaps padded to the batch input
         gt_masks = torch.nn.functional.pad(gt_masks, (0, pad_hw[1] - gt_masks.shape[-1], 0, pad_hw[0] - gt_masks.shape[-2]))
-    relay_stages = {rh.mask_source_stage(k) % rh.num_stages for k in range(nm)} if rh.relay_heads else set()
-    recs, shared_pos, masks = [], {}, [None] * nm
-    for k, st in enumerate(c.stages):
-        r, o = trn['rcnn'][k], out[k]
-        o.update(_assign_sample(st, r['proposals'], trn, r))
-        rec = recorded_samples(r); recs.append(rec)
-        cls, deltas, shared = rh.box_forward(k, feats, r['rois'], *ctx)
-        o.update(cls_score=cls, bbox_pred=deltas)
-        tg = stage_targets([rec], cls.shape[1] - 1, st.stds)
-        o.update(tg, stage_losses_unweighted=cascade_stage_loss(cls, deltas, tg, c.bbox_loss_beta))
-        if k in relay_stages: shared_pos[k] = o['pos_shared_feat'] = shared[:rec.num_pos]
-        lab = torch.where(tg['labels'] == cls.shape[1] - 1, cls[:, :-1].argmax(1), tg['labels'])
-        refined = refine_samples([rec], pick_class_deltas(deltas, lab), st.stds, [hw])[0]
-        if k + 1 < len(out): out[k + 1]['proposals'] = refined
-        if c.mask_sample == 'stage': masks[k] = _mask_branch(rh, feats, rec, shared_pos.get(k), ctx, k, gt_masks)
-        if c.mask_sample == 'resample':  # HTC: our refinement, assignment and the replayed re-sample of the mask branch
-            m = trn['mask'][k]
-            masks[k] = dict(proposals=refined, **_assign_sample(st, m['proposals'], trn, m))
-            masks[k].update(_mask_branch(rh, feats, recorded_samples(m), None, ctx, k, gt_masks))
-    if c.mask_sample == 'last':
-        last = len(c.stages) - 1
-        masks = [_mask_branch(rh, feats, recs[-1], shared_pos.get(last), ctx, k, gt_masks) for k in range(nm)]
+    records, masks = [], [None] * nm
+    injected = [[recorded_samples(r)] for r in trn['rcnn']]
+    stages = (records.append(r) or r for r in rh.box_stages(feats, [trn['rcnn'][0]['proposals']], targets, *ctx, samples=injected))
+    replay = lambda k, refined: [recorded_samples(trn['mask'][k])]  # HTC: the recorded re-sample of our refined boxes
+    for heads, smp, shared in mask_training_samples(c.mask_sample, stages, nm, replay):
+        for k in heads:
+            pos = shared[:smp[0].num_pos] if shared is not None and rh.relay_heads else None
+            masks[k] = _mask_branch(rh, feats, smp[0], pos, ctx, k, gt_masks)
+    if c.mask_sample == 'resample':  # our refinement and assignment of the boxes the reference re-sampled
+        masks = [dict(proposals=records[k].refined[0], **_assign_sample(c.stages[k], trn['mask'][k]['proposals'], trn, trn['mask'][k]),
+                      **m) for k, m in enumerate(masks)]
+    out = _stage_outputs(rh, trn, records)
     if nm == 1:  # SCNet's layout: one dict, logits and targets only
         return out, dict(mask_logits=masks[0]['mask_logits'], mask_targets=masks[0]['mask_targets'])
     for m in masks: m.pop('rois', None)  # = the injected sample's positives (HTC: compared via pos_* and proposals)
@@ -410,7 +396,7 @@ def train_outputs(model:SCNet, trn:dict, inf:dict) -> dict:
         idx = match_rows(trn['rpn_proposals'], pb)
         out['rpn_proposals'], out['rpn_proposal_scores'] = matched(pb, idx), matched(ps, idx)
         ctx = model.roi_heads.context(feats)
-        out['rcnn'], out['mask'] = _rcnn_outputs(model, feats, trn, (ctx[1], ctx[3]), hw, tuple(inf['inputs'].shape[-2:]))
+        out['rcnn'], out['mask'] = _rcnn_outputs(model, feats, trn, targets, (ctx[1], ctx[3]), tuple(inf['inputs'].shape[-2:]))
     resample = model.roi_heads.cfg.mask_sample == 'resample'
     losses = model.losses(feats, targets, rpn_samples=[(r['pos_inds'], r['neg_inds'])],
                           roi_samples=[[recorded_samples(x)] for x in trn['rcnn']],

@@ -4,13 +4,12 @@
 
 # %% ../nbs/22_predict.ipynb #00000002
 from __future__ import annotations
-import argparse, json, math, sys
-from dataclasses import dataclass, field
+import argparse, json, sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn, Tensor
 from torchvision.ops import nms
 
@@ -19,12 +18,12 @@ from torchvision import tv_tensors
 from .boxes import multiclass_nms
 from .mask_head import paste_masks
 from .data import read_image
-from .transforms import Compose, Resize, RandomFlip, Normalize, Pad, collate
+from .transforms import Compose, Resize, RandomFlip, Normalize, Pad, collate, boxes_to_view, boxes_from_view
 
 # %% auto #0
-__all__ = ['IMAGE_EXTS', 'load_image', 'view_batch', 'predict', 'hflip_boxes', 'boxes_to_view', 'boxes_from_view', 'TTAConfig',
-           'reference_tta', 'mask_probs', 'predict_tta', 'palette', 'draw_instances', 'coco_instances',
-           'show_predictions', 'image_files', 'predict_parser', 'figure_names', 'prediction_records', 'main', 'detect']
+__all__ = ['IMAGE_EXTS', 'load_image', 'view_batch', 'predict', 'TTAConfig', 'reference_tta', 'predict_tta', 'palette',
+           'draw_instances', 'coco_instances', 'show_predictions', 'image_files', 'predict_parser', 'figure_names',
+           'prediction_records', 'main', 'detect']
 
 # %% ../nbs/22_predict.ipynb #00000005
 def load_image(x # a file path, PIL image, (H,W,3) uint8 array or (3,H,W) uint8 tensor
@@ -69,27 +68,8 @@ def predict(model:nn.Module, # an SCNet (or anything with the model contract)
     finally: model.train(was)
     return out
 
-# %% ../nbs/22_predict.ipynb #0000000f
-def hflip_boxes(boxes:Tensor, # (..., 4) x1y1x2y2
-                width:float) -> Tensor:
-    "Mirror boxes in an image `width` pixels wide."
-    return torch.stack([width - boxes[..., 2], boxes[..., 1], width - boxes[..., 0], boxes[..., 3]], -1)
-
-def boxes_to_view(boxes:Tensor, # (..., 4) in original pixels
-                  meta:dict) -> Tensor:
-    "Original-image boxes into a view's network-input frame (scale, then flip): mmdet's `bbox_mapping`."
-    sx, sy = meta['scale_factor']; b = boxes * boxes.new_tensor([sx, sy, sx, sy])
-    return hflip_boxes(b, meta['img_shape'][1]) if meta['flip'] else b
-
-def boxes_from_view(boxes:Tensor, # (..., 4) in a view's network-input pixels
-                    meta:dict) -> Tensor:
-    "A view's boxes back into original pixels (unflip, then unscale): mmdet's `bbox_mapping_back`."
-    sx, sy = meta['scale_factor']
-    b = hflip_boxes(boxes, meta['img_shape'][1]) if meta['flip'] else boxes
-    return b / b.new_tensor([sx, sy, sx, sy])
-
 # %% ../nbs/22_predict.ipynb #00000013
-@dataclass
+@dataclass(kw_only=True)
 class TTAConfig:
     "Test-time augmentation views: every scale, each also flipped when `flip` (mmdet's MultiScaleFlipAug order)."
     scales:tuple = ((1333, 800),) # (long, short) resize bounds
@@ -101,24 +81,6 @@ def reference_tta() -> TTAConfig:
 
 # %% ../nbs/22_predict.ipynb #00000014
 def _roi1(boxes:Tensor) -> Tensor: return torch.cat([boxes.new_zeros(len(boxes), 1), boxes], 1)
-
-def mask_probs(rh:nn.Module, # SCNetRoIHeads
-               feats:list[Tensor], rois:Tensor, # (n, 5) final boxes in this view
-               labels:Tensor, # (n,) predicted classes
-               semantic_feat:Tensor|None, glbctx_feat:Tensor|None) -> Tensor: # (n, 28, 28)
-    "Mask probabilities of the predicted classes, as the RoI heads' `predict` computes them (relay, heads averaged)."
-    nm = len(rh.mask_heads)
-    heads = [nm - 1] if rh.cfg.mask_test == 'last' else list(range(nm))
-    relays = None
-    if rh.relay_heads: # the relay reads the box head's shared feature on the final boxes (one box pass per source stage)
-        shared = {}
-        for k in heads:
-            st = rh.mask_source_stage(k)
-            if st not in shared: shared[st] = rh.box_forward(st, feats, rois, semantic_feat, glbctx_feat)[2]
-        relays = [rh.relay_heads[k](shared[rh.mask_source_stage(k)]) for k in heads]
-    idx = torch.arange(len(labels), device=labels.device)
-    probs = [lg[idx, labels].sigmoid() for lg in rh.mask_forward(feats, rois, semantic_feat, glbctx_feat, relays, heads)]
-    return probs[0] if len(probs) == 1 else torch.stack(probs).mean(0)
 
 @torch.no_grad()
 def predict_tta(model:nn.Module, # an SCNet: `features`, `rpn`, `roi_heads`
@@ -148,7 +110,7 @@ def predict_tta(model:nn.Module, # an SCNet: `features`, `rpn`, `roi_heads`
         return dict(pred_boxes=db, pred_labels=dl, pred_scores=ds, pred_masks=torch.zeros(0, H0, W0, dtype=torch.bool, device=device))
     probs = []
     for feats, m, sf, gf in views: # mmdet `merge_aug_masks`: flip back, then average (channel choice commutes)
-        pm = mask_probs(rh, feats, _roi1(boxes_to_view(db, m)), dl, sf, gf)
+        pm = rh.mask_probs(feats, _roi1(boxes_to_view(db, m)), dl, sf, gf)
         probs.append(pm.flip(-1) if m['flip'] else pm)
     mp = torch.stack(probs).mean(0)
     return dict(pred_boxes=db, pred_labels=dl, pred_scores=ds, pred_masks=paste_masks(mp, db, (H0, W0), c.mask_thr))
@@ -259,7 +221,7 @@ def prediction_records(p:dict, file:str, image_id:int, figure:str, classes:list,
 def main(argv:list[str]|None=None) -> int:
     "`scnet predict`: figures and COCO-style records (with RLE masks) of a checkpoint's detections on image files."
     from scnet.core import default_device, save_json
-    from scnet.train import load_trained
+    from scnet.checkpoint import load_trained
     import matplotlib; matplotlib.use('Agg')
     a = predict_parser().parse_args(argv)
     out = Path(a.out or Path('runs') / 'predict' / Path(a.checkpoint).stem)
@@ -295,7 +257,7 @@ def detect(model:nn.Module, # from `scnet.load`: `.categories`, `.test_scale`
            tta:bool=False, # flip test-time augmentation at the test scale
            batch_size:int=2) -> list[dict]: # per image: pred_boxes, pred_scores, pred_labels, pred_masks, category_ids, category_names
     "Detections of `images` at the checkpoint's test scale, with the checkpoint's category ids and names."
-    preds = predict(model, images, model.test_scale, batch_size, TTAConfig((model.test_scale,)) if tta else None)
+    preds = predict(model, images, model.test_scale, batch_size, TTAConfig(scales=(model.test_scale,)) if tta else None)
     for p in preds:
         p['category_ids'] = torch.tensor([model.categories[l]['id'] for l in p['pred_labels'].tolist()], dtype=torch.int64)
         p['category_names'] = [model.categories[l]['name'] for l in p['pred_labels'].tolist()]

@@ -4,7 +4,6 @@
 
 # %% ../nbs/07_relay.ipynb #00000002
 from __future__ import annotations
-import math
 from dataclasses import dataclass
 
 import torch
@@ -15,7 +14,7 @@ from torch import Tensor, nn
 __all__ = ['FeatureRelayConfig', 'FeatureRelayHead', 'slice_pos_feats']
 
 # %% ../nbs/07_relay.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class FeatureRelayConfig:
     "SCNet's feature relay (paper defaults)."
     in_channels:int = 1024   # box head's fc_out_channels

@@ -5,21 +5,23 @@
 # %% ../nbs/09_roi_heads.ipynb #00000002
 from __future__ import annotations
 from dataclasses import dataclass, field
+from typing import Iterator, Literal
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
+from fastcore.basics import patch
 from .boxes import decode_deltas, assign_max_iou, sample_random, multiclass_nms
-from typing import Literal
 from .box_head import CASCADE_STDS, SampledRoIs, multilevel_roi_align, stage_targets, cascade_stage_loss, pick_class_deltas
 from .mask_head import HTCMaskHead, mask_targets, mask_loss
 from .relay import slice_pos_feats
 from .context import semantic_loss, glbctx_loss, fuse_semantic, fuse_glbctx
 
 # %% auto #0
-__all__ = ['StageConfig', 'scnet_stages', 'RoIHeadsConfig', 'sample_image', 'refine_samples', 'SCNetRoIHeads']
+__all__ = ['StageConfig', 'scnet_stages', 'RoIHeadsConfig', 'sample_image', 'refine_samples', 'mask_loss_key', 'SCNetRoIHeads',
+           'StageRecord', 'mask_training_samples']
 
 # %% ../nbs/09_roi_heads.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class StageConfig:
     "Assignment, sampling, box coding and loss weight of one cascade stage."
     iou_thr:float=0.5 # positive if IoU ≥ this, negative below (no ignore band in the RCNN stages)
@@ -32,16 +34,16 @@ class StageConfig:
 
 def scnet_stages() -> list[StageConfig]:
     "The paper's three stages: IoU 0.5/0.6/0.7, weights 1/0.5/0.25."
-    return [StageConfig(t, s, w) for t, s, w in zip((0.5, 0.6, 0.7), CASCADE_STDS, (1., 0.5, 0.25))]
+    return [StageConfig(iou_thr=t, stds=s, loss_weight=w) for t, s, w in zip((0.5, 0.6, 0.7), CASCADE_STDS, (1., 0.5, 0.25))]
 
-@dataclass
+@dataclass(kw_only=True)
 class RoIHeadsConfig:
     "SCNet RoI-head settings (reference defaults); the switches that turn it into the paper's baselines."
     stages:list=field(default_factory=scnet_stages) # one StageConfig per box stage (Mask R-CNN: one)
     mask_loss_weight:float|None=None # None: one mask head gets the sum of the stage weights (1.75), head k of several gets w_k
-    mask_sample:Literal['last', 'stage', 'resample']='last' # positives that train mask head k: the last stage's box
-    #   sample (SCNet, naive SC, Mask R-CNN), stage k's box sample (Cascade Mask R-CNN), or a re-sample of stage k's
-    #   regressed boxes (HTC's interleaved execution)
+    mask_sample:Literal['stage', 'last', 'resample']='last' # positives that train mask head k (`mask_training_samples`):
+    #   stage k's box sample (Cascade Mask R-CNN), the last stage's box sample (SCNet, naive SC, Mask R-CNN), or a
+    #   re-sample of stage k's regressed boxes (HTC's interleaved execution)
     mask_info_flow:bool=False # HTC: head k adds ReLU(conv_res(head k-1's feature)) on the same RoIs
     mask_test:Literal['mean', 'last']='mean' # several mask heads at test: mean of their sigmoids (Cascade Mask R-CNN,
     #   HTC in MMDetection 2.x) or the last head only (HTC in MMDetection 3.3.0)
@@ -95,6 +97,10 @@ def refine_samples(samples:list[SampledRoIs], # one per image, this stage
     return out
 
 # %% ../nbs/09_roi_heads.ipynb #0000000f
+def mask_loss_key(k:int, num_heads:int) -> str:
+    "The one naming rule of mask losses: `loss_mask` for a single head (SCNet's, as the reference logs it), `loss_mask_s{k}` for head k of several."
+    return 'loss_mask' if num_heads == 1 else f'loss_mask_s{k}'
+
 def _as_list(m) -> list: return [] if m is None else list(m) if isinstance(m, (list, tuple, nn.ModuleList)) else [m]
 
 class SCNetRoIHeads(nn.Module):
@@ -146,10 +152,11 @@ class SCNetRoIHeads(nn.Module):
         "The box stage whose features and positives go with mask head k."
         return k if self.cfg.mask_sample != 'last' else self.num_stages - 1
 
-    def mask_loss_key(self, k:int) -> str: return 'loss_mask' if len(self.mask_heads) == 1 else f'loss_mask_s{k}'
+    def mask_loss_key(self, k:int) -> str: return mask_loss_key(k, len(self.mask_heads))
 
 # %% ../nbs/09_roi_heads.ipynb #00000011
-def _fused_roi_feats(self, feats:list[Tensor], # FPN maps P2..P6 (only the first 4 are pooled)
+@patch
+def _fused_roi_feats(self:SCNetRoIHeads, feats:list[Tensor], # FPN maps P2..P6 (only the first 4 are pooled)
                      rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2]
                      size:int, # 7 (box) or 14 (mask)
                      semantic_feat:Tensor|None, # (B, C, H/8, W/8) or None
@@ -162,14 +169,16 @@ def _fused_roi_feats(self, feats:list[Tensor], # FPN maps P2..P6 (only the first
     if glbctx_feat is not None: x = fuse_glbctx(x, glbctx_feat, rois)
     return x
 
-def _box_forward(self, stage:int, # cascade stage index (−1: the last)
+@patch
+def box_forward(self:SCNetRoIHeads, stage:int, # cascade stage index (−1: the last)
                 feats:list[Tensor], rois:Tensor, # (N, 5)
                 semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
                ) -> tuple[Tensor, Tensor, Tensor]: # logits (N, K+1), deltas (N, 4), shared feature (N, D)
     "Fused 7×7 RoI features through one stage's box head."
     return self.bbox_head[stage](self._fused_roi_feats(feats, rois, self.cfg.bbox_roi_size, semantic_feat, glbctx_feat))
 
-def _mask_forward(self, feats:list[Tensor], rois:Tensor, # (N, 5)
+@patch
+def mask_forward(self:SCNetRoIHeads, feats:list[Tensor], rois:Tensor, # (N, 5)
                  semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
                  relay_feats:list|None=None, # per requested head: (N, C, 14, 14) relayed box feature or None
                  heads:list[int]|None=None, # mask heads to run (default all)
@@ -185,78 +194,122 @@ def _mask_forward(self, feats:list[Tensor], rois:Tensor, # (N, 5)
         return [out[k] for k in heads]
     return [self.mask_heads[k](x if r is None else x + r) for k, r in zip(heads, relay_feats)]
 
-def _context(self, feats:list[Tensor], # FPN maps P2..P6
+@patch
+def context(self:SCNetRoIHeads, feats:list[Tensor], # FPN maps P2..P6
            ) -> tuple: # semantic_pred, semantic_feat, glbctx_pred, glbctx_feat (each None without its head)
     "Run the semantic and global-context heads once per batch; their features are shared by every stage."
     sp, sf = self.semantic_head(feats) if self.semantic_head is not None else (None, None)
     gp, gf = self.glbctx_head(feats) if self.glbctx_head is not None else (None, None)
     return sp, sf, gp, gf
 
-SCNetRoIHeads._fused_roi_feats = _fused_roi_feats
-SCNetRoIHeads.box_forward, SCNetRoIHeads.mask_forward, SCNetRoIHeads.context = _box_forward, _mask_forward, _context
+# %% ../nbs/09_roi_heads.ipynb #e9918ac1
+@patch
+def mask_logits(self:SCNetRoIHeads, feats:list[Tensor], rois:Tensor, # (N, 5)
+                semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
+                heads:list[int]|None=None, # mask heads to run (default all)
+                shared:dict[int, Tensor]|None=None, # box stage -> (N, D) shared box features already computed on `rois`
+               ) -> list[Tensor]: # per requested head (N, K, 28, 28)
+    "Mask logits of the requested heads on `rois`, each head with the relayed feature of its source box stage."
+    heads = list(range(len(self.mask_heads))) if heads is None else list(heads)
+    relays = None
+    if self.relay_heads:  # one box pass per source stage whose features were not given
+        shared = dict(shared or {})
+        for k in heads:
+            st = self.mask_source_stage(k)
+            if st not in shared: shared[st] = self.box_forward(st, feats, rois, semantic_feat, glbctx_feat)[2]
+        relays = [self.relay_heads[k](shared[self.mask_source_stage(k)]) for k in heads]
+    return self.mask_forward(feats, rois, semantic_feat, glbctx_feat, relays, heads)
+
+@patch
+def mask_probs(self:SCNetRoIHeads, feats:list[Tensor], rois:Tensor, # (N, 5) final boxes
+               labels:Tensor, # (N,) predicted classes
+               semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
+              ) -> Tensor: # (N, 28, 28)
+    "Test-time mask probabilities of each RoI's class: the heads' sigmoids averaged, or the last head's (`mask_test`)."
+    nm = len(self.mask_heads)
+    heads = [nm - 1] if self.cfg.mask_test == 'last' else list(range(nm))
+    idx = torch.arange(len(labels), device=labels.device)
+    probs = [lg[idx, labels].sigmoid() for lg in self.mask_logits(feats, rois, semantic_feat, glbctx_feat, heads)]
+    return probs[0] if len(probs) == 1 else torch.stack(probs).mean(0)
 
 # %% ../nbs/09_roi_heads.ipynb #00000015
 def _rois(boxes_per_image:list[Tensor]) -> Tensor:
     "(sum N_i, 5) RoIs with the image index in column 0."
     return torch.cat([torch.cat([b.new_full((len(b), 1), i), b], 1) for i, b in enumerate(boxes_per_image)])
 
-def _sample_stage(self, stage:int, proposals_per_image:list[Tensor], # (N_i, 4) per image
-                  targets:list[dict], # per image: 'gt_boxes' (G,4), 'gt_labels' (G,)
-                  generator:torch.Generator|None=None) -> list[SampledRoIs]:
+def _pick(samples:list|None, k:int): return samples[k] if samples is not None and samples[k] is not None else None
+
+@dataclass(frozen=True, kw_only=True)
+class StageRecord:
+    "What one box stage of training produced: its losses, samples, their shared features and the refined boxes."
+    stage:int
+    losses:dict # weighted loss_cls_s{k}, loss_bbox_s{k}
+    samples:list # SampledRoIs per image, positives first
+    shared:Tensor # (sum n_i, D) shared box features of all sampled RoIs (the relay's input)
+    refined:list # per image (n_i - #GT-derived, 4) regressed sampled RoIs: the next stage's proposals
+    cls_score:Tensor # (sum n_i, K+1)
+    bbox_pred:Tensor # (sum n_i, 4 or 4K)
+    targets:dict # `stage_targets` of the samples
+
+@patch
+def sample_stage(self:SCNetRoIHeads, stage:int, proposals_per_image:list[Tensor], # (N_i, 4) per image
+                 targets:list[dict], # per image: 'gt_boxes' (G,4), 'gt_labels' (G,)
+                 generator:torch.Generator|None=None) -> list[SampledRoIs]:
     "Assign and sample every image for one stage."
     return [sample_image(p, t['gt_boxes'], t['gt_labels'], self.cfg.stages[stage], generator)
             for p, t in zip(proposals_per_image, targets)]
 
-def _pick(samples:list|None, k:int): return samples[k] if samples is not None and samples[k] is not None else None
-
-def _loss_cascade(self, feats:list[Tensor], proposals_per_image:list[Tensor], targets:list[dict],
-                  semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
-                  generator:torch.Generator|None=None,
-                  samples:list|None=None, # optional per stage: list of SampledRoIs per image to use instead of sampling
-                  mask_samples:list|None=None, # optional per stage: the mask branch's re-sample (mask_sample='resample')
-                 ) -> tuple[dict, list[SampledRoIs], Tensor]: # weighted losses, last stage's samples, its shared feats
-    "The box stages of training: sample, box loss, refine; per-stage mask heads (CMR, HTC) train inside the loop."
-    c = self.cfg
-    losses, img_shapes = {}, [t['img_shape'] for t in targets]
-    for k, sc in enumerate(c.stages):
+@patch
+def box_stages(self:SCNetRoIHeads, feats:list[Tensor], proposals_per_image:list[Tensor], targets:list[dict],
+               semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
+               generator:torch.Generator|None=None,
+               samples:list|None=None, # optional per stage: list of SampledRoIs per image to use instead of sampling
+              ) -> Iterator[StageRecord]: # one per stage, lazily
+    "The box stages of training: sample, box losses, refine; one record per stage."
+    img_shapes = [t['img_shape'] for t in targets]
+    for k, sc in enumerate(self.cfg.stages):
         smp = _pick(samples, k) or self.sample_stage(k, proposals_per_image, targets, generator)
         cls, deltas, shared = self.box_forward(k, feats, _rois([s.boxes for s in smp]), semantic_feat, glbctx_feat)
         num_classes = cls.shape[1] - 1
         tg = stage_targets(smp, num_classes, sc.stds)
-        l = cascade_stage_loss(cls, deltas, tg, c.bbox_loss_beta)
-        losses[f'loss_cls_s{k}'] = l['loss_cls'] * sc.loss_weight
-        losses[f'loss_bbox_s{k}'] = l['loss_bbox'] * sc.loss_weight
-        # Cascade Mask R-CNN: head k on the boxes that went into stage k (the box branch's own sample)
-        if c.mask_sample == 'stage': losses.update(self.loss_mask_branch(feats, smp, shared, targets, semantic_feat, glbctx_feat, [k]))
-        last = k == self.num_stages - 1
-        if not last or c.mask_sample == 'resample':
-            # class-specific deltas: a positive's GT class, a negative's best foreground class (the reference's rule)
-            lab = torch.where(tg['labels'] == num_classes, cls[:, :-1].argmax(1), tg['labels'])
-            refined = refine_samples(smp, pick_class_deltas(deltas, lab).detach(), sc.stds, img_shapes)
-        if c.mask_sample == 'resample':
-            # HTC: re-assign and re-sample the regressed boxes with this stage's own assigner, for the mask branch only
-            msmp = _pick(mask_samples, k) or self.sample_stage(k, refined, targets, generator)
-            losses.update(self.loss_mask_branch(feats, msmp, None, targets, semantic_feat, glbctx_feat, [k]))
-        if not last: proposals_per_image = refined
-    return losses, smp, shared
+        l = cascade_stage_loss(cls, deltas, tg, self.cfg.bbox_loss_beta)
+        losses = {f'loss_cls_s{k}': l['loss_cls'] * sc.loss_weight, f'loss_bbox_s{k}': l['loss_bbox'] * sc.loss_weight}
+        # class-specific deltas: a positive's GT class, a negative's best foreground class (the reference's rule)
+        lab = torch.where(tg['labels'] == num_classes, cls[:, :-1].argmax(1), tg['labels'])
+        refined = refine_samples(smp, pick_class_deltas(deltas, lab).detach(), sc.stds, img_shapes)
+        yield StageRecord(stage=k, losses=losses, samples=smp, shared=shared, refined=refined,
+                          cls_score=cls, bbox_pred=deltas, targets=tg)
+        proposals_per_image = refined
 
-SCNetRoIHeads.sample_stage, SCNetRoIHeads.loss_cascade = _sample_stage, _loss_cascade
+# %% ../nbs/09_roi_heads.ipynb #24ca6862
+def mask_training_samples(mask_sample:str, # RoIHeadsConfig.mask_sample: 'stage', 'last' or 'resample'
+                          records:Iterator[StageRecord], # `box_stages`, consumed as lazily as the policy allows
+                          num_heads:int, # mask heads
+                          resample=None, # (stage, refined boxes per image) -> SampledRoIs per image (HTC)
+                         ) -> Iterator[tuple[list[int], list, Tensor|None]]: # (heads, samples per image, shared feats)
+    "Which samples train which mask heads, chosen from the box stages' records."
+    if mask_sample == 'stage': return (([k], r.samples, r.shared) for k, r in enumerate(records))  # Cascade Mask R-CNN
+    if mask_sample == 'last':  # SCNet: the last stage's positives train every head
+        *_, r = records; return iter([(list(range(num_heads)), r.samples, r.shared)])
+    if mask_sample == 'resample': return (([k], resample(k, r.refined), None) for k, r in enumerate(records))  # HTC
+    raise ValueError(f"mask_sample must be 'stage', 'last' or 'resample', got {mask_sample!r}")
 
 # %% ../nbs/09_roi_heads.ipynb #00000017
-def _loss_mask_branch(self, feats:list[Tensor], samples:list[SampledRoIs], # one per image
-                      shared:Tensor|None, # (sum n_i, D) shared box features of all these sampled RoIs (for the relay)
-                      targets:list[dict], # per image: 'gt_masks' (G, h, w)
-                      semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
-                      heads:list[int]|None=None, # mask heads to train on these samples (default all)
-                     ) -> dict: # weighted mask loss per head: loss_mask (one head) or loss_mask_s{k}
+@patch
+def loss_mask_branch(self:SCNetRoIHeads, feats:list[Tensor], samples:list[SampledRoIs], # one per image
+                     shared:Tensor|None, # (sum n_i, D) shared box features of all these sampled RoIs (for the relay)
+                     targets:list[dict], # per image: 'gt_masks' (G, h, w)
+                     semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
+                     heads:list[int]|None=None, # mask heads to train on these samples (default all)
+                    ) -> dict: # weighted mask loss per head: loss_mask (one head) or loss_mask_s{k}
     "Mask losses on the samples' positive RoIs, with the relayed box feature."
     heads = list(range(len(self.mask_heads))) if heads is None else list(heads)
     pos_boxes = [s.boxes[:s.num_pos] for s in samples]
-    relays = None
+    pos = None
     if self.relay_heads:
         pos = slice_pos_feats(shared, [len(s.boxes) for s in samples], [s.num_pos for s in samples])
-        relays = [self.relay_heads[k](pos) for k in heads]
-    logits = self.mask_forward(feats, _rois(pos_boxes), semantic_feat, glbctx_feat, relays, heads)
+        pos = {self.mask_source_stage(k): pos for k in heads}
+    logits = self.mask_logits(feats, _rois(pos_boxes), semantic_feat, glbctx_feat, heads, pos)
     masks = [t['gt_masks'] for t in targets]
     if self.cfg.pad_gt_masks:
         # the reference pads the bitmaps to the batch input (P2 is exactly a quarter of it), which moves the clip
@@ -265,8 +318,6 @@ def _loss_mask_branch(self, feats:list[Tensor], samples:list[SampledRoIs], # one
     tgt = mask_targets(pos_boxes, [s.pos_assigned_gt_inds for s in samples], masks, self.cfg.mask_size)
     labels = torch.cat([s.pos_gt_labels for s in samples])
     return {self.mask_loss_key(k): mask_loss(lg, labels, tgt.to(lg)) * self.mask_loss_weights[k] for k, lg in zip(heads, logits)}
-
-SCNetRoIHeads.loss_mask_branch = _loss_mask_branch
 
 # %% ../nbs/09_roi_heads.ipynb #00000019
 def _decode_clip(rois:Tensor, # (N, 5)
@@ -279,10 +330,11 @@ def _decode_clip(rois:Tensor, # (N, 5)
     lo, hi = torch.zeros_like(b), torch.cat([hw[:, [1, 0]], hw[:, [1, 0]]], 1)
     return torch.maximum(b, lo).minimum(hi)
 
-def _cascade_inference(self, feats:list[Tensor], rois:Tensor, # (N, 5) proposals of all images
-                       img_shapes:list[tuple[int, int]],
-                       semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
-                      ) -> tuple[Tensor, Tensor, list[dict]]: # boxes (N,4), class probabilities (N,K+1), per-stage outputs
+@patch
+def cascade_inference(self:SCNetRoIHeads, feats:list[Tensor], rois:Tensor, # (N, 5) proposals of all images
+                      img_shapes:list[tuple[int, int]],
+                      semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
+                     ) -> tuple[Tensor, Tensor, list[dict]]: # boxes (N,4), class probabilities (N,K+1), per-stage outputs
     "Run every stage on the refined RoIs; average the logits, decode the last stage's deltas."
     logits, stages = [], []
     for k, sc in enumerate(self.cfg.stages):
@@ -298,76 +350,69 @@ def _cascade_inference(self, feats:list[Tensor], rois:Tensor, # (N, 5) proposals
     K = deltas.shape[1] // 4
     return _decode_clip(rois.repeat_interleave(K, 0), deltas.reshape(-1, 4), stds, img_shapes).view(n, K, 4), probs, stages
 
-SCNetRoIHeads.cascade_inference = _cascade_inference
-
 # %% ../nbs/09_roi_heads.ipynb #0000001b
-def _predict(self, feats:list[Tensor], proposals_per_image:list[Tensor], # (N_i, 4) per image
-             img_shapes:list[tuple[int, int]], # (h, w) per image, before padding
-             semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
-            ) -> list[dict]: # per image: pred_boxes (n,4), pred_scores (n,), pred_labels (n,), pred_mask_probs (n,28,28)
+@patch
+def predict(self:SCNetRoIHeads, feats:list[Tensor], proposals_per_image:list[Tensor], # (N_i, 4) per image
+            img_shapes:list[tuple[int, int]], # (h, w) per image, before padding
+            semantic_feat:Tensor|None=None, glbctx_feat:Tensor|None=None,
+           ) -> list[dict]: # per image: pred_boxes (n,4), pred_scores (n,), pred_labels (n,), pred_mask_probs (n,28,28)
     "Detections with mask probabilities, in network-input pixels."
-    c = self.cfg
+    c, n = self.cfg, [len(x) for x in proposals_per_image]
     boxes, probs, _ = self.cascade_inference(feats, _rois(proposals_per_image), img_shapes, semantic_feat, glbctx_feat)
     dets = []
-    for b, p in zip(boxes.split([len(x) for x in proposals_per_image]), probs.split([len(x) for x in proposals_per_image])):
+    for b, p in zip(boxes.split(n), probs.split(n)):
         db, ds, dl, _ = multiclass_nms(b, p[:, :-1], c.score_thr, c.nms_iou, c.max_per_img)
         dets.append(dict(pred_boxes=db, pred_scores=ds, pred_labels=dl))
     mrois = _rois([d['pred_boxes'] for d in dets])
-    if len(mrois) == 0:
-        for d in dets: d['pred_mask_probs'] = boxes.new_zeros(0, c.mask_size, c.mask_size)
-        return dets
-    nm = len(self.mask_heads)
-    heads = [nm - 1] if c.mask_test == 'last' else list(range(nm))
-    relays = None
-    if self.relay_heads:
-        shared = {}
-        for k in heads:
-            st = self.mask_source_stage(k)
-            if st not in shared: shared[st] = self.box_forward(st, feats, mrois, semantic_feat, glbctx_feat)[2]
-        relays = [self.relay_heads[k](shared[self.mask_source_stage(k)]) for k in heads]
-    logits = self.mask_forward(feats, mrois, semantic_feat, glbctx_feat, relays, heads)
-    labels = torch.cat([d['pred_labels'] for d in dets])
-    idx = torch.arange(len(labels), device=labels.device)
-    probs = [lg[idx, labels].sigmoid() for lg in logits]
-    mp = probs[0] if len(probs) == 1 else torch.stack(probs).mean(0)
+    mp = (self.mask_probs(feats, mrois, torch.cat([d['pred_labels'] for d in dets]), semantic_feat, glbctx_feat)
+          if len(mrois) else boxes.new_zeros(0, c.mask_size, c.mask_size))
     for d, m in zip(dets, mp.split([len(d['pred_labels']) for d in dets])): d['pred_mask_probs'] = m
     return dets
 
-SCNetRoIHeads.predict = _predict
-
 # %% ../nbs/09_roi_heads.ipynb #0000001d
-def _loss(self, feats:list[Tensor], # FPN maps P2..P6
-          proposals_per_image:list[Tensor], # (N_i, 4) RPN proposals per image
-          targets:list[dict], # per image: gt_boxes, gt_labels, gt_masks, img_shape (+ gt_semantic with a semantic head)
-          generator:torch.Generator|None=None, # the samplers' random stream
-          samples:list|None=None, # optional per stage: injected SampledRoIs per image (parity tests)
-          mask_samples:list|None=None, # optional per stage: injected mask-branch re-samples (mask_sample='resample')
-         ) -> dict: # weighted losses: loss_semantic, loss_glbctx, loss_cls_s{k}, loss_bbox_s{k}, loss_mask or loss_mask_s{k}
-    "All RoI-head losses of one training batch."
-    sp, sf, gp, gf = self.context(feats)
+@patch
+def context_losses(self:SCNetRoIHeads, semantic_pred:Tensor|None, # (B, S, Hp/8, Wp/8) or None
+                   glbctx_pred:Tensor|None, # (B, K) or None
+                   targets:list[dict], # per image: gt_labels (+ gt_semantic with a semantic head)
+                  ) -> dict: # loss_semantic, loss_glbctx (each only with its head)
+    "The semantic and global-context heads' weighted losses."
     losses = {}
     if self.semantic_head is not None:
         if any('gt_semantic' not in t for t in targets):
             raise ValueError("SCNetRoIHeads: a semantic head needs targets[i]['gt_semantic'] (Hp/8, Wp/8) for every image")
         c = self.semantic_head.cfg
         # pad each map to the logits' size with the ignore label (images of a batch may differ in pad_shape)
-        h, w = sp.shape[-2:]
+        h, w = semantic_pred.shape[-2:]
         gt_sem = torch.stack([F.pad(t['gt_semantic'], (0, w - t['gt_semantic'].shape[-1], 0, h - t['gt_semantic'].shape[-2]),
                                     value=c.ignore_index) for t in targets]).long()
-        losses['loss_semantic'] = semantic_loss(sp, gt_sem, self.cfg.semantic_loss_mean, c.loss_weight, c.ignore_index)
+        losses['loss_semantic'] = semantic_loss(semantic_pred, gt_sem, self.cfg.semantic_loss_mean, c.loss_weight, c.ignore_index)
     if self.glbctx_head is not None and self.glbctx_head.cfg.loss_weight != 0:  # λ = 0: context fused, no loss term
-        losses['loss_glbctx'] = glbctx_loss(gp, [t['gt_labels'] for t in targets], self.glbctx_head.cfg.loss_weight)
-    box_losses, smp, shared = self.loss_cascade(feats, proposals_per_image, targets, sf, gf, generator, samples, mask_samples)
-    losses.update(box_losses)
-    # sample consistency (SCNet, naive SC) and Mask R-CNN: every mask head on the last stage's positives
-    if self.cfg.mask_sample == 'last': losses.update(self.loss_mask_branch(feats, smp, shared, targets, sf, gf))
+        losses['loss_glbctx'] = glbctx_loss(glbctx_pred, [t['gt_labels'] for t in targets], self.glbctx_head.cfg.loss_weight)
     return losses
 
-def _forward(self, feats:list[Tensor], proposals_per_image:list[Tensor], targets:list[dict], # meta always, GT in training
-             generator:torch.Generator|None=None):
+@patch
+def loss(self:SCNetRoIHeads, feats:list[Tensor], # FPN maps P2..P6
+         proposals_per_image:list[Tensor], # (N_i, 4) RPN proposals per image
+         targets:list[dict], # per image: gt_boxes, gt_labels, gt_masks, img_shape (+ gt_semantic with a semantic head)
+         generator:torch.Generator|None=None, # the samplers' random stream
+         samples:list|None=None, # optional per stage: injected SampledRoIs per image (parity tests)
+         mask_samples:list|None=None, # optional per stage: injected mask-branch re-samples (mask_sample='resample')
+        ) -> dict: # weighted losses: loss_semantic, loss_glbctx, loss_cls_s{k}, loss_bbox_s{k}, loss_mask or loss_mask_s{k}
+    "All RoI-head losses of one training batch."
+    sp, sf, gp, gf = self.context(feats)
+    losses, records, mask = self.context_losses(sp, gp, targets), [], {}
+    stages = (records.append(r) or r for r in self.box_stages(feats, proposals_per_image, targets, sf, gf, generator, samples))
+    resample = lambda k, boxes: _pick(mask_samples, k) or self.sample_stage(k, boxes, targets, generator)
+    for heads, smp, shared in mask_training_samples(self.cfg.mask_sample, stages, len(self.mask_heads), resample):
+        mask.setdefault(self.mask_source_stage(heads[0]), {}).update(
+            self.loss_mask_branch(feats, smp, shared, targets, sf, gf, heads))
+    for r in records: losses.update(r.losses, **mask.get(r.stage, {}))
+    return losses
+
+@patch
+def forward(self:SCNetRoIHeads, feats:list[Tensor], proposals_per_image:list[Tensor], targets:list[dict], # meta always, GT in training
+            generator:torch.Generator|None=None):
     "Training: dict of weighted losses. Evaluation: per-image detections in network-input pixels."
     if self.training: return self.loss(feats, proposals_per_image, targets, generator)
     _, sf, _, gf = self.context(feats)
     return self.predict(feats, proposals_per_image, [t['img_shape'] for t in targets], sf, gf)
-
-SCNetRoIHeads.loss, SCNetRoIHeads.forward = _loss, _forward

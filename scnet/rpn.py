@@ -17,7 +17,7 @@ __all__ = ['RPNConfig', 'base_anchors', 'grid_anchors', 'anchors_inside', 'RPNHe
            'rpn_targets', 'rpn_loss', 'RPN']
 
 # %% ../nbs/04_rpn.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class RPNConfig:
     "RPN head, anchors, proposal and training settings; defaults are the paper's."
     in_channels:int=256
@@ -133,11 +133,12 @@ def propose_per_image(anchors:list[Tensor], # per level (n_l, 4)
 def rpn_targets(anchors:Tensor, # (A, 4) all levels concatenated
                 gt_boxes:Tensor, # (G, 4) in network-input pixels
                 img_shape:tuple, # (h, w) before padding
-                cfg:RPNConfig=RPNConfig(),
+                cfg:RPNConfig|None=None, # default RPNConfig()
                 generator:torch.Generator|None=None,
                 samples:tuple|None=None, # (pos_inds, neg_inds) into the inside anchors: replaces sampling
                ) -> dict:
     "Objectness and delta targets of one image (reference's `AnchorHead.get_targets`)."
+    cfg = cfg or RPNConfig()
     inside = anchors_inside(anchors, img_shape, cfg.allowed_border)
     idx = inside.nonzero().view(-1)
     assigned, max_ov = assign_max_iou(anchors[idx], gt_boxes.to(anchors), cfg.pos_iou_thr, cfg.neg_iou_thr,
@@ -168,9 +169,9 @@ def rpn_loss(logits:list[Tensor], # per image (A,) objectness logits, all levels
 # %% ../nbs/04_rpn.ipynb #0000001d
 class RPN(nn.Module):
     "Region proposal network: head, anchors, proposals and (in training) losses."
-    def __init__(self, cfg:RPNConfig=RPNConfig()):
+    def __init__(self, cfg:RPNConfig|None=None):
         super().__init__()
-        self.cfg = cfg
+        self.cfg = cfg = cfg or RPNConfig()
         self.head = RPNHead(cfg.in_channels, cfg.feat_channels, len(cfg.scales) * len(cfg.ratios))
 
     def anchors(self, feats:list[Tensor]) -> list[Tensor]:

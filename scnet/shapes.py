@@ -5,7 +5,7 @@
 # %% ../nbs/01a_shapes.ipynb #00000002
 from __future__ import annotations
 import argparse, hashlib, io, json, math, multiprocessing as mp, os, shutil, sys, time
-from dataclasses import dataclass, asdict, field
+from dataclasses import dataclass, asdict
 from pathlib import Path
 
 import numpy as np

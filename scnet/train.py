@@ -4,8 +4,8 @@
 
 # %% ../nbs/20_train.ipynb #00000002
 from __future__ import annotations
-import argparse, collections, itertools, json, math, os, pickle, sys, time, warnings
-from dataclasses import asdict, dataclass, field, replace
+import argparse, collections, itertools, json, math, os, sys, time, warnings
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Literal
 
@@ -14,22 +14,24 @@ import torch
 import torch.distributed as dist
 from torch import nn
 from torch.utils.data import DataLoader, Dataset, DistributedSampler
+from fastcore.basics import patch
 
 from .transforms import collate
-from .core import (seed_everything, rng_state, set_rng_state, default_device, setup_cpu, to_device,
-                        atomic_write, save_json, from_dict, env_info)
+from .core import (seed_everything, rng_state, set_rng_state, setup_cpu, to_device,
+                        atomic_write, save_json, from_dict, env_info, apply_overrides, set_section)
+from .dist import dist_setup, is_main, is_main_env, unwrap, reduce_mean, max_over_ranks
+from .checkpoint import save_checkpoint, load_checkpoint, find_resume, CheckpointUnreadable, from_plain_rng
+from .data import DataConfig, resolve_data, data_datasets
+from .baselines import PRESETS, METHODS, preset_config
 
 # %% auto #0
-__all__ = ['SCHEDULES', 'PRESETS', 'METHODS', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
-           'WarmupCosineSchedule', 'make_schedule', 'make_optimizer', 'dist_setup', 'is_main', 'unwrap',
-           'ResumableSampler', 'SeededItems', 'make_train_loader', 'save_checkpoint', 'CheckpointUnreadable',
-           'load_checkpoint', 'find_resume', 'NonFiniteLoss', 'train_step', 'RunLog', 'fit', 'spawn',
-           'fit_and_save_grads', 'load_trained', 'preset_config', 'datasets', 'DataConfig', 'resolve_data',
-           'data_datasets', 'load_matching', 'set_section', 'apply_overrides', 'train_parser', 'is_main_env',
-           'read_config', 'run_configs', 'main']
+__all__ = ['SCHEDULES', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
+           'WarmupCosineSchedule', 'make_schedule', 'make_optimizer', 'ResumableSampler', 'SeededItems',
+           'make_train_loader', 'NonFiniteLoss', 'train_step', 'RunLog', 'window_record', 'TrainRun', 'fit', 'spawn',
+           'fit_and_save_grads', 'load_matching', 'train_parser', 'read_config', 'run_configs', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
-@dataclass
+@dataclass(kw_only=True)
 class TrainConfig:
     "How to train: optimiser, warm-up + decay, precision, checkpoints and logging (reference defaults: SGD, step decay)."
     lr: float = 0.02 # learning rate meant for `lr_batch` images per step
@@ -125,25 +127,6 @@ def make_optimizer(model:nn.Module, cfg:TrainConfig, world_size:int=1) -> torch.
         return torch.optim.AdamW([dict(params=decay, weight_decay=cfg.weight_decay), dict(params=no, weight_decay=0.)], lr=lr)
     raise ValueError(f"TrainConfig.optimizer: 'sgd' or 'adamw', not {cfg.optimizer!r}")
 
-# %% ../nbs/20_train.ipynb #00000011
-def dist_setup() -> tuple[int, int, int]:
-    "Join torchrun's process group when there is one (NCCL on GPU, gloo on CPU); `(rank, world_size, local_rank)`."
-    world = int(os.environ.get('WORLD_SIZE', 1))
-    if world > 1 and not dist.is_initialized():
-        local = int(os.environ.get('LOCAL_RANK', 0))
-        if torch.cuda.is_available(): torch.cuda.set_device(local)
-        dist.init_process_group('nccl' if torch.cuda.is_available() else 'gloo')
-    if dist.is_initialized(): return dist.get_rank(), dist.get_world_size(), int(os.environ.get('LOCAL_RANK', 0))
-    return 0, 1, 0
-
-def is_main() -> bool:
-    "True on the process that logs and writes files."
-    return not dist.is_initialized() or dist.get_rank() == 0
-
-def unwrap(model:nn.Module) -> nn.Module:
-    "The model inside a DistributedDataParallel wrapper."
-    return model.module if isinstance(model, nn.parallel.DistributedDataParallel) else model
-
 # %% ../nbs/20_train.ipynb #00000014
 class ResumableSampler(DistributedSampler):
     "DistributedSampler that can start mid-epoch and yields `(index, epoch)` so items can seed their augmentation."
@@ -178,80 +161,7 @@ def make_train_loader(dataset, # items `(image (3,h,w), target dict)`
                       persistent_workers=cfg.num_workers > 0, pin_memory=torch.cuda.is_available(),
                       generator=torch.Generator().manual_seed(cfg.seed)) # keeps iter() off the global RNG
 
-# %% ../nbs/20_train.ipynb #0000001a
-def _plain_rng(st:dict) -> dict:
-    "`rng_state()` with NumPy arrays as tensors, so checkpoints load with `weights_only=True`."
-    st = dict(st); n = st['numpy']
-    st['numpy'] = (n[0], torch.from_numpy(n[1].astype(np.int64)), *n[2:])
-    return st
-
-def _numpy_rng(st:dict) -> dict:
-    st = dict(st); n = st['numpy']
-    st['numpy'] = (n[0], n[1].numpy().astype(np.uint32), *n[2:])
-    return st
-
-# %% ../nbs/20_train.ipynb #0000001b
-def _first_nonfinite(sd:dict) -> str|None:
-    "The first floating tensor of a state dict holding a NaN or an infinity."
-    return next((k for k, v in sd.items() if torch.is_tensor(v) and v.is_floating_point() and not torch.isfinite(v).all()), None)
-
-def save_checkpoint(path:str|Path, model:nn.Module, optimizer, scheduler, scaler, sampler:ResumableSampler,
-                    progress:dict, # {'epoch', 'iter', ...}: where the run stands
-                    extra:dict|None=None # e.g. {'config': ..., 'model_config': ...}
-                   ) -> Path|None:
-    "Write a checkpoint atomically on the main process; RNG states come from every rank; non-finite weights are refused."
-    sd = unwrap(model).state_dict()
-    bad = _first_nonfinite(sd) # every rank holds the same weights, so every rank raises: no rank waits below
-    if bad: raise FloatingPointError(f"not writing {path}: weight {bad} is not finite at iteration {progress.get('iter')} "
-                                     "(the model diverged); the previous checkpoint is kept")
-    rng = _plain_rng(rng_state())
-    rngs = [None] * dist.get_world_size() if dist.is_initialized() else [rng]
-    if dist.is_initialized(): dist.all_gather_object(rngs, rng)
-    if not is_main(): return None
-    ckpt = dict(model=sd, optimizer=optimizer.state_dict(), scheduler=scheduler.state_dict(),
-                scaler=scaler.state_dict(), sampler=sampler.state_dict(), rng=rngs, progress=progress, **(extra or {}))
-    return atomic_write(path, lambda f: torch.save(ckpt, f))
-
-# %% ../nbs/20_train.ipynb #00000101
-class CheckpointUnreadable(ValueError):
-    "A checkpoint file that is empty, truncated or corrupt (not one that holds refused pickled code)."
-
-def load_checkpoint(path:str|Path, map_location='cpu') -> dict:
-    "Read a checkpoint written by `save_checkpoint` (plain tensors and Python values only); errors name the file."
-    path = Path(path)
-    if not path.exists(): raise FileNotFoundError(f'checkpoint {path} does not exist')
-    if path.is_dir(): raise IsADirectoryError(f'checkpoint {path} is a folder, not a .pth file')
-    n = path.stat().st_size
-    if n == 0: raise CheckpointUnreadable(f'checkpoint {path} is empty (0 bytes): an interrupted copy or write')
-    try: return torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as e:
-        why = next((l.strip() for l in str(e).splitlines() if 'Unsupported' in l), str(e).splitlines()[0])
-        raise pickle.UnpicklingError(f'checkpoint {path} refused: it holds pickled Python objects, and loading them could '
-                                     f'run code ({why}); re-save it as plain tensors from a trusted environment') from None
-    except Exception as e: # torch says EOFError, 'failed finding central directory', KeyError: '101', ... for a bad file
-        first = str(e).splitlines()[0] if str(e).strip() else ''
-        raise CheckpointUnreadable(f'checkpoint {path} cannot be read ({n} bytes: truncated, corrupt or not a torch '
-                                   f'checkpoint): {type(e).__name__}: {first}') from e
-
-# %% ../nbs/20_train.ipynb #00000104
-def find_resume(ckpt_dir:str|Path # a run's checkpoints folder
-               ) -> tuple[Path|None, list[tuple[Path, str]]]: # the checkpoint to resume from, the unreadable ones skipped
-    "The newest readable checkpoint of a run: latest.pth, else epoch_N.pth from the highest N down."
-    d = Path(ckpt_dir); num = lambda p: int(p.stem[6:]) if p.stem[6:].isdigit() else -1
-    skipped = []
-    for p in [d/'latest.pth', *sorted(d.glob('epoch_*.pth'), key=num, reverse=True)]:
-        if not p.is_file(): continue
-        try: load_checkpoint(p); return p, skipped
-        except CheckpointUnreadable as e: skipped.append((p, str(e)))
-    return None, skipped
-
 # %% ../nbs/20_train.ipynb #0000001e
-def _reduce_mean(d:dict[str, torch.Tensor]) -> dict[str, float]:
-    "Average a dict of scalars over all ranks (for logging and the non-finite check)."
-    keys = sorted(d); v = torch.stack([d[k].detach().float() for k in keys])
-    if dist.is_initialized(): dist.all_reduce(v); v /= dist.get_world_size()
-    return dict(zip(keys, v.tolist()))
-
 class NonFiniteLoss(FloatingPointError):
     "A loss that is NaN, infinite or above `max_loss` on some rank; every rank raises it (before the backward pass)."
     def __init__(self, losses:dict[str, float], max_loss:float|None=None):
@@ -265,7 +175,7 @@ def train_step(model:nn.Module, images:torch.Tensor, targets:list[dict], optimiz
     "One SGD step (AMP on CUDA); returns the losses averaged over the ranks; `NonFiniteLoss` leaves the weights as they were."
     with torch.autocast(device.type, dtype=torch.float16, enabled=cfg.amp and device.type == 'cuda'):
         losses = model(images, targets)
-    lv = _reduce_mean(losses)
+    lv = reduce_mean(losses)
     if not all(map(math.isfinite, lv.values())) or (cfg.max_loss is not None and sum(lv.values()) > cfg.max_loss):
         raise NonFiniteLoss(lv, cfg.max_loss)
     optimizer.zero_grad(set_to_none=True)
@@ -304,6 +214,176 @@ def _budget_total(cfg:TrainConfig, state:dict, per_iter:float, # seconds per ite
     "Iterations that fit the rest of the time budget at `per_iter` seconds each (at most `max_total`)."
     return int(max(min(max_total, state['iter'] + (cfg.time_budget_s - state['train_time']) / per_iter), state['iter'] + 1))
 
+# %% ../nbs/20_train.ipynb #b2269bdf
+def window_record(window:list[dict], # per iteration: losses, time, data_time, lr
+                  state:dict, # epoch, iter
+                  images_per_step:int, # batch size x processes
+                 ) -> dict:
+    "One log.jsonl line: window means, epoch, iteration and images/s."
+    rec = {k: float(np.mean([w[k] for w in window])) for k in window[0]}
+    rec.update(epoch=state['epoch'], iter=state['iter'], img_s=images_per_step / rec['time'])
+    return rec
+
+# %% ../nbs/20_train.ipynb #3345da7a
+class TrainRun:
+    "The state of one `fit` call between iterations: model, optimiser, schedule, sampler, counters, log."
+    def __init__(self, model:nn.Module, train_ds:Dataset, cfg:TrainConfig, out_dir:str|Path, collate_fn:Callable,
+                 evaluator:Callable|None=None, ckpt_dir:str|Path|None=None):
+        self.rank, self.world, local = dist_setup()
+        self.device = torch.device('cuda', local) if torch.cuda.is_available() else torch.device('cpu')
+        self.model, self.cfg, self.evaluator = model, cfg, evaluator
+        self.out_dir = Path(out_dir); self.ckpt_dir = Path(ckpt_dir or self.out_dir / 'checkpoints')
+        model.to(self.device)
+        if cfg.channels_last: model.to(memory_format=torch.channels_last)
+        self.optimizer = make_optimizer(model, cfg, self.world)
+        self.loader = make_train_loader(train_ds, cfg, collate_fn, self.rank, self.world); self.sampler = self.loader.sampler
+        ipe = self.sampler.num_samples // cfg.batch_size # iterations per epoch
+        if ipe == 0: raise ValueError(f'dataset of {len(train_ds)} images gives no batch of {cfg.batch_size} per process')
+        self.max_total = cfg.max_iters or round(cfg.epochs * ipe)
+        self.sched = make_schedule(cfg, self.max_total)
+        self.scheduler = torch.optim.lr_scheduler.LambdaLR(self.optimizer, self.sched)
+        self.scaler = torch.amp.GradScaler(self.device.type, enabled=cfg.amp and self.device.type == 'cuda')
+        self.state = dict(epoch=0, iter=0, total_iters=self.max_total, iters_per_epoch=ipe, train_time=0.0, world_size=self.world)
+        self.last_ckpt = None # the newest checkpoint of this run: named by every error that stops it
+        self.history, self.window, self.metrics, self.evaluated_at = [], [], None, -1
+        self.recent = collections.deque(maxlen=100) # seconds of the latest iterations (the first two excluded), for the time budget
+
+# %% ../nbs/20_train.ipynb #7e708128
+@patch
+def resume(self:TrainRun, path:str|Path):
+    "Continue from checkpoint `path`: weights, optimiser, schedule, scaler, sampler position, counters, this rank's RNG."
+    ck = load_checkpoint(path)
+    unwrap(self.model).load_state_dict(ck['model']); self.optimizer.load_state_dict(ck['optimizer'])
+    self.scheduler.load_state_dict(ck['scheduler']); self.scaler.load_state_dict(ck['scaler'])
+    self.sampler.load_state_dict(ck['sampler']); self.state.update(ck['progress'])
+    if len(ck['rng']) != self.world: raise ValueError(f'{path}: saved by {len(ck["rng"])} processes, resumed with {self.world}')
+    set_rng_state(from_plain_rng(ck['rng'][self.rank])); self.last_ckpt = Path(path)
+    if is_main(): print(f"resumed from {path} at iteration {self.state['iter']} (epoch {self.state['epoch']})", flush=True)
+
+@patch
+def start(self:TrainRun, resume:str|Path|None, run_config:dict|None, progress:bool):
+    "Resume or seed; config.json and env.json; the log, the DDP wrapper and the progress bar."
+    self.extra = dict(config=asdict(self.cfg), run_config=run_config or {})
+    if resume: self.resume(resume)
+    else: seed_everything(self.cfg.seed + self.rank)
+    if is_main():
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        save_json(dict(train=asdict(self.cfg), **(run_config or {})), self.out_dir / 'config.json')
+        save_json(dict(env_info(), world_size=self.world, device=str(self.device)), self.out_dir / 'env.json')
+    self.log = RunLog(self.out_dir, truncate_after=self.state['iter'] if resume else None)
+    self.net = (nn.parallel.DistributedDataParallel(self.model, device_ids=[self.device.index] if self.device.type == 'cuda' else None,
+                                                    find_unused_parameters=self.cfg.find_unused_parameters)
+                if self.world > 1 else self.model)
+    from tqdm.auto import tqdm
+    self.pbar = tqdm(total=self.state['total_iters'], initial=self.state['iter'], disable=not (progress and is_main()), dynamic_ncols=True)
+
+# %% ../nbs/20_train.ipynb #bcb87e9d
+@patch
+def checkpoint(self:TrainRun, name:str):
+    "Write `ckpt_dir/name` (every rank takes part: the RNG states are gathered)."
+    save_checkpoint(self.ckpt_dir / name, self.model, self.optimizer, self.scheduler, self.scaler, self.sampler,
+                    dict(self.state), self.extra)
+    self.last_ckpt = self.ckpt_dir / name
+
+@patch
+def close(self:TrainRun): self.pbar.close(); self.log.close()
+
+@patch
+def result(self:TrainRun, metrics:dict|None) -> dict:
+    return dict(history=self.history, state=self.state, metrics=metrics, out_dir=self.out_dir)
+
+@patch
+def evaluate(self:TrainRun) -> dict:
+    "The evaluator's metrics, logged; the training's RNG state and train mode restored."
+    st = rng_state(); self.model.eval()
+    try: m = self.evaluator(self.model)
+    except Exception as e: # the checkpoint is written first, so the message can point to it
+        self.close()
+        raise RuntimeError(f"evaluation at iteration {self.state['iter']} (epoch {self.state['epoch']}) failed ({type(e).__name__}: "
+                           f"{e}); the training is saved in {self.last_ckpt}: fix the validation set and resume from it") from e
+    finally: self.model.train(); set_rng_state(st)
+    self.log(dict(epoch=self.state['epoch'], iter=self.state['iter'], **{f'{t}_{k}': v for t, d in m.items() for k, v in d.items()}))
+    return m
+
+# %% ../nbs/20_train.ipynb #e19c65f9
+@patch
+def skip(self:TrainRun, e:NonFiniteLoss):
+    "Count a non-finite batch: stop after `max_nonfinite` of them, else warn, log and move on."
+    st, cfg = self.state, self.cfg
+    st['nonfinite'] = st.get('nonfinite', 0) + 1
+    where = f"iteration {st['iter'] + 1} (epoch {st['epoch']})"
+    if st['nonfinite'] > cfg.max_nonfinite:
+        self.close()
+        raise FloatingPointError(f"{where}: {e}; stopped after {st['nonfinite']} such step(s) (max_nonfinite="
+                                 f"{cfg.max_nonfinite}); the newest checkpoint, written while the losses were finite: "
+                                 f"{self.last_ckpt or 'none yet'}") from None
+    if is_main(): warnings.warn(f"{where}: {e}; batch skipped ({st['nonfinite']} of max_nonfinite={cfg.max_nonfinite})")
+    self.log(dict(epoch=st['epoch'], iter=st['iter'], skipped_nonfinite=st['nonfinite']))
+    self.sampler.start += cfg.batch_size; self.t_last = time.perf_counter()
+
+@patch
+def step(self:TrainRun, images:torch.Tensor, targets:list[dict]) -> bool:
+    "Train on one batch and do what follows a step; False when the batch was skipped."
+    cfg, st = self.cfg, self.state
+    t_data = time.perf_counter() - self.t_last
+    images = images.to(self.device, non_blocking=True); targets = to_device(targets, self.device)
+    if cfg.channels_last: images = images.contiguous(memory_format=torch.channels_last)
+    lr = self.optimizer.param_groups[0]['lr']
+    try: lv = train_step(self.net, images, targets, self.optimizer, self.scaler, cfg, self.device)
+    except NonFiniteLoss as e: self.skip(e); return False
+    self.scheduler.step(); st['iter'] += 1; self.sampler.start += cfg.batch_size
+    lv['loss'] = sum(lv.values())
+    dt = time.perf_counter() - self.t_last; self.t_last = time.perf_counter(); st['train_time'] += dt
+    self.history.append(lv); self.window.append(dict(lv, time=dt, data_time=t_data, lr=lr))
+    if st['iter'] > 2: self.recent.append(dt)
+    self.pbar.update(1); self.pbar.set_postfix(loss=f"{lv['loss']:.3f}", lr=f'{lr:.2e}', refresh=False)
+    self.after_step()
+    return True
+
+# %% ../nbs/20_train.ipynb #72f78b37
+@patch
+def replan(self:TrainRun):
+    "Fit the run's length to the time budget at the latest speed (all ranks agree: the slowest decides)."
+    cfg, st = self.cfg, self.state
+    v = max_over_ranks(torch.tensor([float(np.mean(self.recent)), st['train_time']], dtype=torch.float64))
+    if st['iter'] < self.sched.replan_until:
+        st['total_iters'] = _budget_total(cfg, dict(st, train_time=v[1].item()), v[0].item(), self.max_total)
+        self.sched.resize(cfg, st['total_iters']); self.pbar.total = st['total_iters']
+    elif v[1].item() > cfg.time_budget_s: st['total_iters'] = st['iter']
+
+@patch
+def after_step(self:TrainRun):
+    "Time budget, log line and iteration checkpoint, each when it is due."
+    cfg, st = self.cfg, self.state
+    if cfg.time_budget_s and st['iter'] >= cfg.calib_iters and (st['iter'] % cfg.log_every == 0 or st['iter'] == cfg.calib_iters):
+        self.replan()
+    if st['iter'] % cfg.log_every == 0 or st['iter'] >= st['total_iters']:
+        rec = window_record(self.window, st, cfg.batch_size * self.world)
+        if self.device.type == 'cuda': rec['max_mem_mb'] = torch.cuda.max_memory_allocated(self.device) / 2**20
+        self.log(rec); self.window = []
+    if cfg.ckpt_every_iters and st['iter'] % cfg.ckpt_every_iters == 0: self.checkpoint('latest.pth')
+
+# %% ../nbs/20_train.ipynb #275c9fbd
+@patch
+def end_epoch(self:TrainRun):
+    "Next epoch; epoch_<k>.pth and latest.pth; the evaluation every `eval_every` epochs."
+    cfg, st = self.cfg, self.state
+    st['epoch'] += 1; self.sampler.set_epoch(st['epoch']); self.sampler.start = 0
+    self.checkpoint(f"epoch_{st['epoch']}.pth"); self.checkpoint('latest.pth')
+    if self.evaluator and cfg.eval_every and st['epoch'] % cfg.eval_every == 0 and st['iter'] < st['total_iters']:
+        self.metrics = self.evaluate(); self.evaluated_at = st['iter']
+    self.t_last = time.perf_counter()
+
+@patch
+def finish(self:TrainRun) -> dict:
+    "latest.pth, the final evaluation (unless one ran at this iteration), metrics.json; the run's result."
+    self.pbar.close()
+    self.checkpoint('latest.pth')
+    if self.evaluator and self.evaluated_at != self.state['iter']: self.metrics = self.evaluate()
+    if self.metrics is not None and is_main(): save_json(self.metrics, self.out_dir / 'metrics.json')
+    self.log.close()
+    return self.result(self.metrics)
+
 # %% ../nbs/20_train.ipynb #00000025
 def fit(model:nn.Module, # follows the model contract: losses in train mode, predictions in eval mode
         train_ds:Dataset, # items `(image (3,h,w), target)`, augmentation inside
@@ -316,115 +396,18 @@ def fit(model:nn.Module, # follows the model contract: losses in train mode, pre
         ckpt_dir:str|Path|None=None, # default out_dir/checkpoints (git-ignored)
         progress:bool=True) -> dict:
     "Train `model` on `train_ds` (single process or under torchrun), checkpointing every epoch."
-    rank, world, local = dist_setup()
-    device = torch.device('cuda', local) if torch.cuda.is_available() else torch.device('cpu')
-    out_dir = Path(out_dir); ckpt_dir = Path(ckpt_dir or out_dir / 'checkpoints')
-    model.to(device)
-    if cfg.channels_last: model.to(memory_format=torch.channels_last)
-    optimizer = make_optimizer(model, cfg, world)
-    loader = make_train_loader(train_ds, cfg, collate_fn, rank, world); sampler = loader.sampler
-    ipe = sampler.num_samples // cfg.batch_size # iterations per epoch
-    if ipe == 0: raise ValueError(f'dataset of {len(train_ds)} images gives no batch of {cfg.batch_size} per process')
-    max_total = cfg.max_iters or round(cfg.epochs * ipe)
-    sched = make_schedule(cfg, max_total)
-    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, sched)
-    scaler = torch.amp.GradScaler(device.type, enabled=cfg.amp and device.type == 'cuda')
-    state = dict(epoch=0, iter=0, total_iters=max_total, iters_per_epoch=ipe, train_time=0.0, world_size=world)
-    extra = dict(config=asdict(cfg), run_config=run_config or {})
-    last_ckpt = None # the newest checkpoint of this run: named by every error that stops it
-    if resume:
-        ck = load_checkpoint(resume)
-        unwrap(model).load_state_dict(ck['model']); optimizer.load_state_dict(ck['optimizer'])
-        scheduler.load_state_dict(ck['scheduler']); scaler.load_state_dict(ck['scaler'])
-        sampler.load_state_dict(ck['sampler']); state.update(ck['progress'])
-        if len(ck['rng']) != world: raise ValueError(f'{resume}: saved by {len(ck["rng"])} processes, resumed with {world}')
-        set_rng_state(_numpy_rng(ck['rng'][rank])); last_ckpt = Path(resume)
-        if is_main(): print(f"resumed from {resume} at iteration {state['iter']} (epoch {state['epoch']})", flush=True)
-    else:
-        seed_everything(cfg.seed + rank)
-    if is_main():
-        out_dir.mkdir(parents=True, exist_ok=True)
-        save_json(dict(train=asdict(cfg), **(run_config or {})), out_dir / 'config.json')
-        save_json(dict(env_info(), world_size=world, device=str(device)), out_dir / 'env.json')
-    log = RunLog(out_dir, truncate_after=state['iter'] if resume else None)
-    net = (nn.parallel.DistributedDataParallel(model, device_ids=[local] if device.type == 'cuda' else None,
-                                               find_unused_parameters=cfg.find_unused_parameters) if world > 1 else model)
-    def checkpoint(name):
-        nonlocal last_ckpt
-        save_checkpoint(ckpt_dir / name, model, optimizer, scheduler, scaler, sampler, dict(state), extra)
-        last_ckpt = ckpt_dir / name
-    def evaluate():
-        st = rng_state(); model.eval() # evaluation must not move the training's random stream
-        try: m = evaluator(model)
-        except Exception as e: # the checkpoint is written first, so the message can point to it
-            pbar.close(); log.close()
-            raise RuntimeError(f"evaluation at iteration {state['iter']} (epoch {state['epoch']}) failed ({type(e).__name__}: "
-                               f"{e}); the training is saved in {last_ckpt}: fix the validation set and resume from it") from e
-        finally: model.train(); set_rng_state(st)
-        log(dict(epoch=state['epoch'], iter=state['iter'], **{f'{t}_{k}': v for t, d in m.items() for k, v in d.items()}))
-        return m
-    from tqdm.auto import tqdm
-    pbar = tqdm(total=state['total_iters'], initial=state['iter'], disable=not (progress and is_main()), dynamic_ncols=True)
-    history, window, metrics, evaluated_at = [], [], None, -1
-    recent = collections.deque(maxlen=100) # seconds of the latest iterations (the first two excluded), for the time budget
-    model.train()
-    t_last = time.perf_counter()
-    while state['iter'] < state['total_iters']:
-        sampler.set_epoch(state['epoch'])
-        for images, targets in loader:
-            t_data = time.perf_counter() - t_last
-            images = images.to(device, non_blocking=True); targets = to_device(targets, device)
-            if cfg.channels_last: images = images.contiguous(memory_format=torch.channels_last)
-            lr = optimizer.param_groups[0]['lr']
-            try: lv = train_step(net, images, targets, optimizer, scaler, cfg, device)
-            except NonFiniteLoss as e: # the weights did not move; skip the batch or stop, on every rank alike
-                state['nonfinite'] = state.get('nonfinite', 0) + 1
-                where = f"iteration {state['iter'] + 1} (epoch {state['epoch']})"
-                if state['nonfinite'] > cfg.max_nonfinite:
-                    pbar.close(); log.close()
-                    raise FloatingPointError(f"{where}: {e}; stopped after {state['nonfinite']} such step(s) (max_nonfinite="
-                                             f"{cfg.max_nonfinite}); the newest checkpoint, written while the losses were finite: "
-                                             f"{last_ckpt or 'none yet'}") from None
-                if is_main(): warnings.warn(f"{where}: {e}; batch skipped ({state['nonfinite']} of max_nonfinite={cfg.max_nonfinite})")
-                log(dict(epoch=state['epoch'], iter=state['iter'], skipped_nonfinite=state['nonfinite']))
-                sampler.start += cfg.batch_size; t_last = time.perf_counter(); continue
-            scheduler.step(); state['iter'] += 1; sampler.start += cfg.batch_size
-            lv['loss'] = sum(lv.values())
-            dt = time.perf_counter() - t_last; t_last = time.perf_counter(); state['train_time'] += dt
-            history.append(lv); window.append(dict(lv, time=dt, data_time=t_data, lr=lr))
-            if state['iter'] > 2: recent.append(dt)
-            pbar.update(1); pbar.set_postfix(loss=f"{lv['loss']:.3f}", lr=f'{lr:.2e}', refresh=False)
-            if cfg.time_budget_s and state['iter'] >= cfg.calib_iters and (
-                    state['iter'] % cfg.log_every == 0 or state['iter'] == cfg.calib_iters):
-                # re-estimate the length at the latest speed while both decays lie ahead; later only stop if time is up
-                v = torch.tensor([float(np.mean(recent)), state['train_time']], dtype=torch.float64)
-                if dist.is_initialized(): dist.all_reduce(v, op=dist.ReduceOp.MAX)
-                if state['iter'] < sched.replan_until:
-                    state['total_iters'] = _budget_total(cfg, dict(state, train_time=v[1].item()), v[0].item(), max_total)
-                    sched.resize(cfg, state['total_iters']); pbar.total = state['total_iters']
-                elif v[1].item() > cfg.time_budget_s: state['total_iters'] = state['iter']
-            if state['iter'] % cfg.log_every == 0 or state['iter'] >= state['total_iters']:
-                rec = {k: float(np.mean([w[k] for w in window])) for k in window[0]}
-                rec.update(epoch=state['epoch'], iter=state['iter'], img_s=cfg.batch_size * world / rec['time'])
-                if device.type == 'cuda': rec['max_mem_mb'] = torch.cuda.max_memory_allocated(device) / 2**20
-                log(rec); window = []
-            if cfg.ckpt_every_iters and state['iter'] % cfg.ckpt_every_iters == 0: checkpoint('latest.pth')
-            if stop_after is not None and state['iter'] >= stop_after:
-                checkpoint('latest.pth'); pbar.close(); log.close()
-                return dict(history=history, state=state, metrics=None, out_dir=out_dir)
-            if state['iter'] >= state['total_iters']: break
-        else: # the epoch ran to its end
-            state['epoch'] += 1; sampler.set_epoch(state['epoch']); sampler.start = 0
-            checkpoint(f"epoch_{state['epoch']}.pth"); checkpoint('latest.pth') # before evaluating: a bad val set loses nothing
-            if evaluator and cfg.eval_every and state['epoch'] % cfg.eval_every == 0 and state['iter'] < state['total_iters']:
-                metrics = evaluate(); evaluated_at = state['iter']
-            t_last = time.perf_counter()
-    pbar.close()
-    checkpoint('latest.pth')
-    if evaluator and evaluated_at != state['iter']: metrics = evaluate()
-    if metrics is not None and is_main(): save_json(metrics, out_dir / 'metrics.json')
-    log.close()
-    return dict(history=history, state=state, metrics=metrics, out_dir=out_dir)
+    run = TrainRun(model, train_ds, cfg, out_dir, collate_fn, evaluator, ckpt_dir)
+    run.start(resume, run_config, progress)
+    model.train(); run.t_last = time.perf_counter()
+    while run.state['iter'] < run.state['total_iters']:
+        run.sampler.set_epoch(run.state['epoch'])
+        for images, targets in run.loader:
+            if not run.step(images, targets): continue # a non-finite batch, skipped
+            if stop_after is not None and run.state['iter'] >= stop_after: # as if the process were killed here
+                run.checkpoint('latest.pth'); run.close(); return run.result(None)
+            if run.state['iter'] >= run.state['total_iters']: break
+        else: run.end_epoch() # the epoch ran to its end
+    return run.finish()
 
 # %% ../nbs/20_train.ipynb #0000002d
 def _free_port() -> int:
@@ -456,112 +439,6 @@ def fit_and_save_grads(model:nn.Module, ds:Dataset, cfg:TrainConfig, collate_fn:
         g = {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
         atomic_write(Path(out_dir) / 'grads.pt', lambda f: torch.save(g, f))
 
-# %% ../nbs/20_train.ipynb #00000032
-def load_trained(checkpoint:str|Path, # a checkpoint written by `fit` or `scnet convert-mmdet`
-                 device:str|torch.device='cpu',
-                 sets:list[str]=(), # `--set` overrides of the model config, e.g. 'roi_heads.score_thr=0.05'
-                ) -> tuple[nn.Module, dict]: # model in eval mode, run_config
-    "The model a checkpoint holds, rebuilt from its saved config, and the run's model/data settings and categories."
-    from scnet.model import build_model, config_from_dict
-    ck = load_checkpoint(checkpoint)
-    rc = ck.get('run_config') or {}
-    if 'model' not in rc: raise ValueError(f'{checkpoint}: no model config in the checkpoint (not written by scnet train or '
-                                           'scnet convert-mmdet; convert an mmdet checkpoint with scnet convert-mmdet --config)')
-    cfg = config_from_dict(apply_overrides(dict(model=rc['model']), list(sets))['model'] if sets else rc['model'])
-    # the backbone's ImageNet file was read once, when training began; the checkpoint's tensors are the whole model
-    cfg = replace(cfg, backbone=replace(cfg.backbone, pretrained=None))
-    model = build_model(cfg)
-    model.load_state_dict(ck['model'])
-    return model.to(device).eval(), rc
-
-# %% ../nbs/20_train.ipynb #00000033
-PRESETS = ('demo', 'r50', 'r101', 'x101') # `--preset` names -> scnet.model presets (size and backbone)
-# `--method` names: SCNet, the baselines and every row of the paper's Tables 1-5 (scnet.baselines)
-METHODS = ('scnet', 'mask_rcnn_r50', 'cascade_mask_rcnn_r50', 'htc_r50', 't1_mask_rcnn', 't1_cascade_mask_rcnn', 't1_htc',
-           't1_scnet', 't2_baseline', 't2_sc', 't2_fr', 't2_gc', 't2_sc_fr', 't2_scnet', 't3_naive_sc', 't4_mask_rcnn',
-           't4_mask_rcnn_fr', 't4_cmr', 't4_cmr_fr', 't5_no_glbctx', 't5_glbctx')
-
-def preset_config(name:str, # size/backbone preset: one of PRESETS
-                  num_classes:int, num_semantic_classes:int|None, # the dataset's (None: no semantic maps)
-                  pretrained:str|None=None, # backbone weights file
-                  method:str='scnet', # one of METHODS
-                  glbctx_weight:float|None=None, # λ, needed by `t5_glbctx`
-                  from_scratch:bool|None=None, # True: GroupNorm trunk, nothing frozen; False: BN layout for loaded weights; None: demo without pretrained is from scratch
-                 ):
-    "The model config of a method at a preset's size for a dataset's class counts (demo from scratch: GroupNorm)."
-    from dataclasses import replace
-    from scnet import model as M, baselines as B
-    if name not in PRESETS: raise ValueError(f'unknown preset {name!r}; known: {PRESETS}')
-    if method not in METHODS: raise ValueError(f'unknown method {method!r}; known: {METHODS}')
-    if from_scratch and pretrained: raise ValueError('--from-scratch and --pretrained exclude each other')
-    if name != 'demo' and from_scratch: # frozen BN statistics of a random trunk would be meaningless
-        return replace(bb := preset_config(name, num_classes, num_semantic_classes, None, method, glbctx_weight, False),
-                       backbone=replace(bb.backbone, norm='gn', frozen_stages=-1))
-    scratch = pretrained is None if from_scratch is None else from_scratch # demo: GroupNorm when nothing is loaded into it
-    if name == 'demo': base = M.scnet_demo(num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
-    else: base = dict(r50=M.scnet_r50, r101=M.scnet_r101, x101=M.scnet_x101_64x4d)[name](num_classes, num_semantic_classes, pretrained)
-    if method == 'scnet': return base
-    if (method == 't5_glbctx') != (glbctx_weight is not None):
-        raise ValueError('--glbctx-weight goes with --method t5_glbctx (and only with it)')
-    cfg = getattr(B, method)(**({'lam': glbctx_weight} if glbctx_weight is not None else {}))
-    if name == 'demo': return B.as_demo(cfg, num_classes, num_semantic_classes, from_scratch=scratch, pretrained=pretrained)
-    # a method without the semantic branch stays without it; one with it loses it when the data has no maps
-    nsc = num_semantic_classes if cfg.num_semantic_classes is not None else None
-    return replace(cfg, num_classes=num_classes, num_semantic_classes=nsc, backbone=base.backbone)
-
-def datasets(kind:str, root:str|Path, scale:tuple, semantic:str='auto'):
-    "Train (augmented) and val (test transforms) `CocoDataset`s of the shapes or COCO layout."
-    from scnet.data import shapes_dataset, coco_dataset
-    from scnet.transforms import train_transforms, test_transforms
-    make, tr, va = dict(shapes=(shapes_dataset, 'train', 'val'), coco=(coco_dataset, 'train2017', 'val2017'))[kind]
-    return (make(root, tr, train_transforms(scale), semantic=semantic),
-            make(root, va, test_transforms(scale), semantic=semantic, train=False))
-
-# %% ../nbs/20_train.ipynb #j1400002
-@dataclass
-class DataConfig:
-    "Where the data is (a layout shortcut or COCO-format files), its semantic maps, and the resize bound."
-    dataset: str = 'shapes' # 'shapes' or 'coco': the folder layout under `root` (when no files are given)
-    root: str | None = None # default data/<dataset>
-    train_ann: str | None = None # COCO instances json of the training set (default: the layout's)
-    train_img: str | None = None # its image folder
-    val_ann: str | None = None
-    val_img: str | None = None
-    seg_dir: str | None = None # semantic maps of the training images (default: the layout's stuffthingmaps/<split>)
-    scale: tuple[int, int] | None = None # (long, short); default 1333 800, shapes 256 256
-    semantic: str = 'auto' # 'auto' (maps when there are some, else from the instances), 'maps', 'instances', 'none'
-
-def resolve_data(d:DataConfig) -> DataConfig:
-    "Every file named, every path absolute: the layout's defaults filled in where the user gave no file."
-    if d.dataset not in ('shapes', 'coco'): raise ValueError(f"data.dataset {d.dataset!r}: expected 'shapes' or 'coco'")
-    root = Path(d.root or f'data/{d.dataset}').resolve()
-    tr, va = ('train', 'val') if d.dataset == 'shapes' else ('train2017', 'val2017')
-    seg = lambda s: root/'stuffthingmaps'/s if (root/'stuffthingmaps'/s).is_dir() else None
-    ab = lambda x, default: None if (x or default) is None else str(Path(x or default).resolve())
-    return replace(d, root=str(root), scale=tuple(d.scale or ((256, 256) if d.dataset == 'shapes' else (1333, 800))),
-                   train_ann=ab(d.train_ann, root/'annotations'/f'instances_{tr}.json'), train_img=ab(d.train_img, root/tr),
-                   val_ann=ab(d.val_ann, root/'annotations'/f'instances_{va}.json'), val_img=ab(d.val_img, root/va),
-                   seg_dir=ab(d.seg_dir, None if d.train_ann else seg(tr)))
-
-# %% ../nbs/20_train.ipynb #j1400003
-def data_datasets(d:DataConfig, # resolved
-                  train:bool=True): # False: only the val set (scnet eval)
-    "Train (augmented) and val (test transforms) `CocoDataset`s of a `DataConfig`; the categories checked alike."
-    from scnet.data import CocoDataset, categories, check_categories
-    from scnet.transforms import train_transforms, test_transforms
-    nsc = 183 if d.dataset == 'coco' and not d.train_ann else None # COCO-stuff; a json's own `num_semantic_classes` otherwise
-    # COCO AP reads no semantic ground truth: the val set needs no maps
-    va = CocoDataset(d.val_img, d.val_ann, test_transforms(tuple(d.scale)), train=False, semantic='none')
-    if not train: return None, va
-    tr = CocoDataset(d.train_img, d.train_ann, train_transforms(tuple(d.scale)), seg_dir=d.seg_dir, train=True,
-                     semantic=d.semantic, num_semantic_classes=nsc)
-    check_categories(categories(tr), categories(va), f'the training set {d.train_ann}', f'the val set {d.val_ann}')
-    if d.semantic == 'auto' and d.seg_dir is None:
-        warnings.warn(f'--semantic auto: no semantic maps for {d.train_ann} (no --seg-dir, no stuffthingmaps/), so the semantic '
-                      'branch learns from maps drawn from the instance masks, not the COCO-stuff maps the paper uses; '
-                      'pass --seg-dir DIR, or --semantic instances (or none) to choose this explicitly')
-    return tr, va
-
 # %% ../nbs/20_train.ipynb #j1400006
 def load_matching(model:nn.Module, path:str|Path) -> tuple[list[str], list[str]]: # loaded keys, skipped (why)
     "Load every tensor of checkpoint `path` that fits `model` by name and shape; the rest are reported, not loaded."
@@ -577,39 +454,6 @@ def load_matching(model:nn.Module, path:str|Path) -> tuple[list[str], list[str]]
     skipped += [f'{k} (not in the checkpoint: initialised)' for k in own if k not in sd]
     model.load_state_dict({k: v.to(own[k].dtype) for k, v in fit_.items()}, strict=False)
     return sorted(fit_), skipped
-
-def _set(d:dict, keys:list[str], value, where:str):
-    for j, k in enumerate(keys[:-1]):
-        d = d[int(k)] if isinstance(d, list) and k.isdigit() and int(k) < len(d) else d.get(k) if isinstance(d, dict) else None
-        if not isinstance(d, (dict, list)): raise ValueError(f"--set {where}: {'.'.join(keys[:j + 1])} is not a section")
-    last = keys[-1]
-    if isinstance(d, list):
-        if not (last.isdigit() and int(last) < len(d)): raise ValueError(f'--set {where}: index {last} of a list of {len(d)}')
-        d[int(last)] = value
-    elif last not in d: raise ValueError(f"--set {where}: unknown key {last!r}; known: {sorted(d)}")
-    else: d[last] = value
-
-def set_section(cfg:dict, s:str) -> str:
-    "The section ('train', 'model', 'data') a `--set key=value` goes to: its prefix, or the one section holding the key."
-    first = s.split('=', 1)[0].split('.')[0]
-    if first in cfg: return first
-    owners = [sec for sec, v in cfg.items() if isinstance(v, dict) and first in v]
-    if len(owners) != 1:
-        raise ValueError(f"--set {s.split('=', 1)[0]}: {first!r} is " + (f"in {' and '.join(owners)}" if owners else
-                         f"a field of none of {' / '.join(cfg)}") + '; write it as <section>.<key>')
-    return owners[0]
-
-def apply_overrides(cfg:dict, # {'train': {...}, 'model': {...}, 'data': {...}} as plain data
-                    sets:list[str]) -> dict: # 'key=value' each
-    "`cfg` with each dotted `key=value` set (in place); an unknown key or section is an error naming it."
-    for s in sets:
-        if '=' not in s: raise ValueError(f'--set {s}: expected key=value, e.g. --set roi_heads.score_thr=0.05')
-        key, raw = s.split('=', 1); parts = key.split('.')
-        try: value = json.loads(raw)
-        except ValueError: value = raw # a bare word: a string
-        sec = set_section(cfg, s)
-        _set(cfg, parts if parts[0] == sec else [sec, *parts], value, key)
-    return cfg
 
 # %% ../nbs/20_train.ipynb #00000037
 def train_parser() -> argparse.ArgumentParser:
@@ -681,7 +525,6 @@ def _run_dir(args) -> Path:
                               'continue it, --overwrite to delete it and start afresh, or another --name')
     return out
 
-def is_main_env() -> bool: return int(os.environ.get('RANK', 0)) == 0
 
 def read_config(path:str|Path) -> dict:
     "A run config as plain data: JSON (a run's config.json), or YAML (.yaml/.yml) with the same sections."

@@ -9,13 +9,14 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
-from torchvision import tv_tensors
+from torch import Tensor
 from torchvision.transforms import InterpolationMode
 from torchvision.transforms.v2 import functional as F
 
 # %% auto #0
 __all__ = ['MEAN', 'STD', 'rescale_size', 'Resize', 'RandomFlip', 'Normalize', 'Pad', 'SegRescale', 'Compose', 'train_transforms',
-           'test_transforms', 'collate', 'make_loader', 'images_per_second']
+           'test_transforms', 'image_meta', 'hflip_boxes', 'boxes_to_view', 'boxes_from_view', 'collate', 'make_loader',
+           'images_per_second']
 
 # %% ../nbs/01c_transforms.ipynb #00000006
 def rescale_size(w:int, h:int, # original size
@@ -109,6 +110,37 @@ def test_transforms(scale:tuple=(1333, 800), size_divisor:int=32) -> Compose:
     "The reference's test pipeline after loading (no flip)."
     return Compose(Resize(scale), RandomFlip(0.0), Normalize(), Pad(size_divisor), SegRescale(1/8))
 
+# %% ../nbs/01c_transforms.ipynb #0a8387f2
+def image_meta(ori_shape:tuple, # (H, W) of the image as read
+               img_shape:tuple|None=None, # (h, w) after resizing, before padding (default: ori_shape)
+               pad_shape:tuple|None=None, # (Hp, Wp) of the padded network input (default: img_shape)
+               scale_factor:tuple=(1., 1.), # (sx, sy) from original to resized pixels
+               flip:bool=False, # horizontally flipped input
+               image_id:int=0) -> dict:
+    "The one constructor of an image's meta dict, the part of a target that inference needs."
+    img_shape = tuple(int(v) for v in (img_shape or ori_shape))
+    return dict(image_id=int(image_id), ori_shape=tuple(int(v) for v in ori_shape), img_shape=img_shape,
+                pad_shape=tuple(int(v) for v in (pad_shape or img_shape)),
+                scale_factor=tuple(float(v) for v in scale_factor), flip=bool(flip))
+
+def hflip_boxes(boxes:Tensor, # (..., 4) x1y1x2y2
+                width:float) -> Tensor:
+    "Mirror boxes in an image `width` pixels wide."
+    return torch.stack([width - boxes[..., 2], boxes[..., 1], width - boxes[..., 0], boxes[..., 3]], -1)
+
+def boxes_to_view(boxes:Tensor, # (..., 4) in original pixels
+                  meta:dict) -> Tensor:
+    "Original-image boxes into a view's network-input frame (scale, then flip): mmdet's `bbox_mapping`."
+    sx, sy = meta['scale_factor']; b = boxes * boxes.new_tensor([sx, sy, sx, sy])
+    return hflip_boxes(b, meta['img_shape'][1]) if meta.get('flip', False) else b
+
+def boxes_from_view(boxes:Tensor, # (..., 4) in a view's network-input pixels
+                    meta:dict) -> Tensor:
+    "A view's boxes back into original pixels (unflip, then unscale): mmdet's `bbox_mapping_back`."
+    sx, sy = meta['scale_factor']
+    b = hflip_boxes(boxes, meta['img_shape'][1]) if meta.get('flip', False) else boxes
+    return b / b.new_tensor([sx, sy, sx, sy])
+
 # %% ../nbs/01c_transforms.ipynb #00000015
 _META = ('image_id', 'ori_shape', 'img_shape', 'pad_shape', 'scale_factor', 'flip')
 
@@ -126,8 +158,7 @@ def collate(batch:list, # [(image (3, h, w) float32, target dict)] from a transf
         images[k, :, :img.shape[-2], :img.shape[-1]] = img
         missing = [m for m in _META if m not in t]
         if missing: raise KeyError(f'collate: target of image {t.get("image_id")} lacks {missing}; use train_transforms() or test_transforms()')
-        d = dict(image_id=int(t['image_id']), ori_shape=tuple(map(int, t['ori_shape'])), img_shape=tuple(map(int, t['img_shape'])),
-                 pad_shape=(Hp, Wp), scale_factor=tuple(map(float, t['scale_factor'])), flip=bool(t['flip']))
+        d = image_meta(t['ori_shape'], t['img_shape'], (Hp, Wp), t['scale_factor'], t['flip'], t['image_id'])
         if 'gt_boxes' in t:
             d.update(gt_boxes=t['gt_boxes'].as_subclass(torch.Tensor).float(), gt_labels=t['gt_labels'].long(),
                      gt_masks=t['gt_masks'].as_subclass(torch.Tensor).to(torch.uint8),
