@@ -27,7 +27,7 @@ def main(argv=None):
         out = Path('/tmp/eval_noise') / r
         subprocess.run([sys.executable, '-m', 'scnet.evaluate', '--checkpoint', str(ck), '--data', a.data, '--out', str(out),
                         '--overwrite', '--workers', '0'], check=True, env={**__import__('os').environ, 'OMP_NUM_THREADS': str(a.threads)})
-        dets.append(json.loads((out / 'coco_results_val.json').read_text()))
+        dets.append(json.loads(next(out.glob('coco_results_*.json')).read_text()))
     gt = json.loads((Path(a.data) / 'annotations/instances_val.json').read_text())
     ap = bootstrap_ap(gt, dets, a.n, a.seed, 'segm') # (n, 2): the same redraw of the images for both runs
     rec = dict(command='python scripts/eval_noise.py ' + ' '.join(argv if argv is not None else sys.argv[1:]),
