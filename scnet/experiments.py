@@ -14,10 +14,10 @@ import pandas as pd
 from . import baselines
 
 # %% auto #0
-__all__ = ['PAPER_FILES', 'KEY_COLUMNS', 'METRICS', 'TABLE_ROWS', 'BENCH_MODEL', 'T975', 'CLAIMS', 'SPEED_CLAIMS', 'paper_table',
-           'TableRow', 'row_config', 'row_id', 'ablate_command', 'read_metrics', 'bench_times', 't975', 'seed_metrics',
-           'Paired', 'paired_diff', 'verdict', 'seed_table', 'claims', 'bootstrap_ap', 'ablation_table', 'speed_claims',
-           'md_table', 'results_markdown']
+__all__ = ['PAPER_FILES', 'KEY_COLUMNS', 'METRICS', 'TABLE_ROWS', 'BENCH_MODEL', 'MIN_SEEDS', 'T975', 'CLAIMS', 'SPEED_CLAIMS',
+           'paper_table', 'TableRow', 'row_config', 'row_id', 'ablate_command', 'read_metrics', 'bench_times', 't975',
+           'seed_metrics', 'Paired', 'paired_diff', 'verdict', 'seed_table', 'claims', 'bootstrap_ap', 'ablation_table',
+           'speed_claims', 'md_table', 'results_markdown']
 
 # %% ../nbs/30_ablations.ipynb #00000005
 PAPER_FILES = {1: 'table1_testdev.csv', 2: 'table2_ablation.csv', 3: 'table3_sample_consistency.csv',
@@ -89,6 +89,7 @@ _STAT = {'mask_AP': ('segm', 'AP'), 'mask_AP50': ('segm', 'AP50'), 'mask_AP75': 
          'mask_APm': ('segm', 'APm'), 'mask_APl': ('segm', 'APl'), 'box_AP': ('bbox', 'AP')}
 
 def read_metrics(run_dir:str|Path, # results/ablation/<row>/seed<k>
+                 digits:int|None=1, # as the paper prints them; None: unrounded (for statistics)
                 ) -> dict|None: # {'mask_AP': percent, ...}; None when the run has no metrics.json
     "A run's COCO numbers in percent, as the paper prints them."
     path = Path(run_dir) / 'metrics.json'
@@ -97,7 +98,7 @@ def read_metrics(run_dir:str|Path, # results/ablation/<row>/seed<k>
     out = {}
     for name, (t, s) in _STAT.items():
         if t not in m or s not in m[t]: raise ValueError(f"{path}: no '{t}' -> '{s}' (expected scnet.evaluate's metrics.json)")
-        out[name] = round(100 * float(m[t][s]), 1)
+        out[name] = 100 * float(m[t][s]) if digits is None else round(100 * float(m[t][s]), digits)
     return out
 
 # row id -> `scnet bench` model name (scnet.bench.MODELS + TABLE_MODELS); the test below checks each pair builds one config
@@ -119,6 +120,7 @@ def bench_times(path:str|Path, # a `scnet bench` record, e.g. results/bench/tabl
             if b in models and mode in models[b]['modes']}
 
 # %% ../nbs/30_ablations.ipynb #00000029
+MIN_SEEDS = 3 # paired seeds before a claim gets a verdict
 T975 = [12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228] # Student's t, 97.5 %, df = 1..10
 
 def t975(df:int) -> float:
@@ -132,7 +134,7 @@ def seed_metrics(row:str, # a row id, e.g. 't2_sc'
     d = Path(out) / row
     res = {}
     for s in sorted(d.glob('seed*')) if d.exists() else []:
-        m = read_metrics(s)
+        m = read_metrics(s, digits=None) # rounding first would make equal differences of 0.1-AP steps look exact
         if m is not None: res[int(s.name[4:])] = m[metric]
     return res
 
@@ -153,6 +155,7 @@ def paired_diff(run:dict[int, float], base:dict[int, float]) -> Paired|None:
 def verdict(p:Paired|None, paper_delta:float) -> str:
     "What the numbers say of a claim of the paper that the effect is `paper_delta`."
     if p is None: return 'not measured yet'
+    if p.n < MIN_SEEDS: return f'too few seeds yet ({p.n} of {MIN_SEEDS})' # two seeds can agree by chance
     if p.lo > 0 and paper_delta > 0 or p.hi < 0 and paper_delta < 0: return 'reproduced'
     if p.lo > 0 or p.hi < 0: return 'contradicted'
     return 'not detectable at this scale'
