@@ -159,7 +159,8 @@ def bench_input(h:int, w:int, seed:int=0) -> tuple[Tensor, list[dict]]:
     "One normalised random image padded to a multiple of 32, and its meta."
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(1, 3, (h + 31) // 32 * 32, (w + 31) // 32 * 32, generator=g)
-    return x, [dict(image_id=0, ori_shape=(h, w), img_shape=(h, w), pad_shape=tuple(x.shape[-2:]), scale_factor=(1., 1.), flip=False)]
+    from scnet.transforms import image_meta
+    return x, [image_meta((h, w), pad_shape=tuple(x.shape[-2:]))]
 
 def n_detections(out) -> int:
     "Detections of the first image, ours (pred_scores) or torchvision's (scores)."

@@ -253,16 +253,15 @@ def main(argv:list[str]|None=None) -> int:
     from scnet.data import datasets
     from scnet.transforms import make_loader
     setup_cpu(a.threads)
-    def load(path): # the sampler budgets of the protocol, not of the run (a CPU run samples fewer RoIs)
-        n = len(load_checkpoint(path).get('run_config', {}).get('model', {}).get('roi_heads', {}).get('stages', []))
-        sets = [f'roi_heads.stages.{k}.num_samples={a.num_samples}' for k in range(n)] + \
-               [f'rpn.{k}={a.proposals}' for k in ('nms_pre_train', 'max_num_train')]
-        return load_trained(path, sets=sets)
-    def about(path, rc): # what the json says of a checkpoint
+    def load(path): # the protocol's sampler budgets, not the run's (a CPU run samples fewer RoIs); what the json says of it
         ck, path = load_checkpoint(path), Path(path)
-        return dict(path=str(path), sha1=hashlib.sha1(path.read_bytes()).hexdigest(), iter=(ck.get('progress') or {}).get('iter'),
-                    method=rc.get('method'), run_config={k: v for k, v in rc.items() if k != 'model'}, model_config=rc.get('model'))
-    model, rc = load(a.checkpoint)
+        n = len(ck.get('run_config', {}).get('model', {}).get('roi_heads', {}).get('stages', []))
+        model, rc = load_trained(path, sets=[f'roi_heads.stages.{k}.num_samples={a.num_samples}' for k in range(n)] +
+                                            [f'rpn.{k}={a.proposals}' for k in ('nms_pre_train', 'max_num_train')])
+        about = dict(path=str(path), sha1=hashlib.sha1(path.read_bytes()).hexdigest(), iter=(ck.get('progress') or {}).get('iter'),
+                     method=rc.get('method'), run_config={k: v for k, v in rc.items() if k != 'model'}, model_config=rc.get('model'))
+        return model, rc, about
+    model, rc, about = load(a.checkpoint)
     d = rc.get('data', {})
     root = a.data or d.get('root', 'data/shapes')
     train_ds, val_ds = datasets(d.get('dataset', 'shapes'), root, tuple(d.get('scale', (256, 256))), d.get('semantic', 'auto'))
@@ -270,15 +269,16 @@ def main(argv:list[str]|None=None) -> int:
     tl = make_loader(_subset(train_ds, a.n_train, a.seed), a.batch_size, seed=a.seed)
     vl = make_loader(_subset(val_ds, a.n_val, a.seed), a.batch_size, seed=a.seed)
     r = mask_sample_ious(model, tl, vl, torch.Generator().manual_seed(a.seed), progress=sys.stderr.isatty())
-    base, brc = load(a.baseline) if a.baseline else (None, None)
-    if base is not None: # the same training images, the same sampler stream: only the model differs
+    rb, base_about = None, None
+    if a.baseline: # the same training images, the same sampler stream: only the model differs
+        base, _, base_about = load(a.baseline)
         seed_everything(a.seed)
         tl = make_loader(_subset(train_ds, a.n_train, a.seed), a.batch_size, seed=a.seed)
         rb = mask_sample_ious(base, tl, [], torch.Generator().manual_seed(a.seed), progress=sys.stderr.isatty())
-    s = figure1_summary(r, a.min_iou, baseline=rb if base is not None else None)
+    s = figure1_summary(r, a.min_iou, baseline=rb)
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     s.update(command='python -m scnet.figure1 ' + ' '.join(argv if argv is not None else sys.argv[1:]),
-             checkpoint=about(a.checkpoint, rc), baseline=about(a.baseline, brc) if a.baseline else None,
+             checkpoint=about, baseline=base_about,
              runs={k: str(a.baseline if k == 'a' and a.baseline else a.checkpoint) for k in 'abc'}, # the checkpoint of each panel
              protocol=dict(num_samples=a.num_samples, proposals_train=a.proposals),
              data=dict(root=str(root), train_images=r.num_train_images, val_images=r.num_val_images),

@@ -6,7 +6,7 @@ Re-evaluates both seed-k checkpoints with `scnet eval` (keeping their detections
 replacement `--n` times (the same draw for both), and writes results/ablation/eval_noise.json: each run's mask AP
 spread and the spread of their paired difference (percent).
 """
-import argparse, json, subprocess, sys, time
+import argparse, json, os, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 from scnet.core import save_json
@@ -26,7 +26,7 @@ def main(argv=None):
         if not ck.exists(): sys.exit(f'eval_noise: {ck} does not exist (run scnet ablate first)')
         out = Path('/tmp/eval_noise') / r
         subprocess.run([sys.executable, '-m', 'scnet.evaluate', '--checkpoint', str(ck), '--data', a.data, '--out', str(out),
-                        '--overwrite', '--workers', '0'], check=True, env={**__import__('os').environ, 'OMP_NUM_THREADS': str(a.threads)})
+                        '--overwrite', '--workers', '0'], check=True, env={**os.environ, 'OMP_NUM_THREADS': str(a.threads)})
         dets.append(json.loads(next(out.glob('coco_results_*.json')).read_text()))
     gt = json.loads((Path(a.data) / 'annotations/instances_val.json').read_text())
     ap = bootstrap_ap(gt, dets, a.n, a.seed, 'segm') # (n, 2): the same redraw of the images for both runs
