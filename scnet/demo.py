@@ -18,7 +18,7 @@ from .core import seed_everything, setup_cpu, save_json, env_info
 
 # %% auto #0
 __all__ = ['DEMO_BUDGETS', 'with_budgets', 'budget_sets', 'demo_model_config', 'demo_train_config', 'loss_curve',
-           'prediction_figure', 'demo_parser', 'main']
+           'prediction_figure', 'default_procs', 'train_demo', 'demo_parser', 'main']
 
 # %% ../nbs/23_demo.ipynb #00000005
 # the demo's RoI and proposal budgets (reference: 512 RoIs, 2000/1000 proposals, 100 detections)
@@ -93,6 +93,43 @@ def prediction_figure(model, dataset, # a val `CocoDataset` (for its file names 
     if out is not None: fig.savefig(out, dpi=80); plt.close(fig)
     return fig
 
+# %% ../nbs/23_demo.ipynb #jd42064f
+def default_procs() -> int:
+    "Training processes of the demo: 2 on a CPU with at least 2 cores (a GPU, or a single core: 1)."
+    return 1 if torch.cuda.is_available() or (os.cpu_count() or 1) < 2 else 2
+
+def _train_rank(mcfg, cfg, data:str, out:str, run_config:dict):
+    "One process of the demo's training (spawned by `train_demo`; rank 0 writes the run folder)."
+    from scnet.data import datasets
+    from scnet.model import build_model
+    from scnet.train import fit
+    from scnet.transforms import collate
+    train_ds, _ = datasets('shapes', data, (256, 256))
+    seed_everything(cfg.seed); fit(build_model(mcfg), train_ds, cfg, out, collate, run_config=run_config)
+
+def train_demo(mcfg, cfg, # model and training configs; `cfg.batch_size` is the global batch
+               data:str|Path, out:str|Path, run_config:dict,
+               procs:int=1, # training processes (gradients averaged over them)
+               threads:int|None=None) -> tuple[torch.nn.Module, dict]: # torch threads per process (None: cores / procs)
+    "Train the demo model in this process or in `procs` processes sharing every batch; (trained model, final state)."
+    from scnet.model import build_model
+    if procs == 1:
+        from scnet.data import datasets
+        from scnet.train import fit
+        from scnet.transforms import collate
+        train_ds, _ = datasets('shapes', data, (256, 256))
+        seed_everything(cfg.seed); model = build_model(mcfg)
+        return model, fit(model, train_ds, cfg, out, collate, run_config=run_config)['state']
+    if cfg.batch_size % procs: raise ValueError(f'--procs {procs}: the batch of {cfg.batch_size} does not split into {procs} processes')
+    from scnet.train import spawn
+    from scnet.checkpoint import load_checkpoint
+    import scnet.demo # the spawned processes import what they run (in a notebook, `_train_rank` would live in __main__)
+    spawn(scnet.demo._train_rank, procs, mcfg, replace(cfg, batch_size=cfg.batch_size // procs), str(data), str(out), run_config,
+          threads=threads or max(1, (os.cpu_count() or 1) // procs))
+    ck = load_checkpoint(Path(out) / 'checkpoints' / 'latest.pth')
+    model = build_model(mcfg); model.load_state_dict(ck['model'])
+    return model, ck['progress']
+
 # %% ../nbs/23_demo.ipynb #0000000c
 def demo_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog='scnet demo', description='make the shapes data, train the demo SCNet within a time '
@@ -103,7 +140,9 @@ def demo_parser() -> argparse.ArgumentParser:
     p.add_argument('--eval-reserve', type=float, default=150., help='seconds kept for evaluation and figures')
     p.add_argument('--n-train', type=int, default=None); p.add_argument('--n-val', type=int, default=None)
     p.add_argument('--lr', type=float, default=0.02, help='learning rate for the batch of 2')
-    p.add_argument('--threads', type=int, default=None, help='torch CPU threads (default: all cores)')
+    p.add_argument('--procs', type=int, default=None, help='training processes sharing each batch (default: 2 on a CPU '
+                   'with 2+ cores, else 1)')
+    p.add_argument('--threads', type=int, default=None, help='torch CPU threads per process (default: cores / processes)')
     p.add_argument('--workers', type=int, default=1, help='data-loading processes')
     p.add_argument('--seed', type=int, default=0)
     p.add_argument('--max-iters', type=int, default=None, help='stop after this many iterations (quick checks)')
@@ -115,15 +154,15 @@ def main(argv:list[str]|None=None) -> int:
     a = demo_parser().parse_args(argv)
     import matplotlib; matplotlib.use('Agg')
     from scnet.shapes import make_shapes
-    from scnet.train import fit
     from scnet.data import datasets
-    from scnet.model import build_model
     from scnet.evaluate import evaluate, metrics_table, per_class_ap
     from scnet.transforms import collate
-    setup_cpu(a.threads)
+    procs = a.procs or default_procs()
+    if procs < 1: raise ValueError(f'--procs {procs}: need at least 1')
+    setup_cpu(a.threads or max(1, (os.cpu_count() or 1) // procs))
     out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
     gpu = torch.cuda.is_available()
-    print(f"scnet demo: {'GPU ' + torch.cuda.get_device_name(0) if gpu else f'CPU, {torch.get_num_threads()} threads'}, "
+    print(f"scnet demo: {'GPU ' + torch.cuda.get_device_name(0) if gpu else f'CPU, {procs} process(es) x {torch.get_num_threads()} thread(s)'}, "
           f'budget {a.minutes:.0f} min', flush=True)
     make_shapes(a.data, n_train=a.n_train, n_val=a.n_val)
     t_data = time.time() - t0
@@ -132,13 +171,12 @@ def main(argv:list[str]|None=None) -> int:
     budget = a.minutes * 60 - (time.time() - t0) - a.eval_reserve
     if budget < 60: raise ValueError(f'--minutes {a.minutes} leaves {budget:.0f} s for training; give at least 5')
     cfg = demo_train_config(budget, lr=a.lr, seed=a.seed, num_workers=a.workers, max_iters=a.max_iters)
-    seed_everything(a.seed); model = build_model(mcfg)
     rc = dict(model=asdict(mcfg), data=dict(dataset='shapes', root=str(a.data), scale=[256, 256], semantic='auto'),
               classes=train_ds.classes, cat_ids=list(train_ds.cat_ids), preset='demo (fewer RoIs, see scnet.demo)',
               command='scnet demo ' + ' '.join(argv if argv is not None else sys.argv[1:]))
     print(f'training {len(train_ds)} images for {budget / 60:.1f} min ...', flush=True)
     t1 = time.time()
-    r = fit(model, train_ds, cfg, out, collate, run_config=rc)
+    model, st = train_demo(mcfg, cfg, a.data, out, rc, procs, torch.get_num_threads())
     t_train = time.time() - t1
     print(f'evaluating on {len(val_ds)} validation images ...', flush=True)
     t2 = time.time()
@@ -146,7 +184,6 @@ def main(argv:list[str]|None=None) -> int:
     t_eval = time.time() - t2
     loss_curve(out / 'log.jsonl', out / 'loss_curve.png')
     prediction_figure(model, val_ds, 3, out / 'predictions.png')
-    st = r['state']
     summary = dict(event='demo_summary', iter=st['iter'], epochs=round(st['iter'] / st['iters_per_epoch'], 2),
                    data_s=round(t_data, 1), train_s=round(t_train, 1), eval_s=round(t_eval, 1),
                    total_s=round(time.time() - t0, 1), train_img_s=round(st['iter'] * cfg.batch_size / st['train_time'], 2),

@@ -275,7 +275,9 @@ def start(self:TrainRun, resume:str|Path|None, run_config:dict|None, progress:bo
                                                     find_unused_parameters=self.cfg.find_unused_parameters)
                 if self.world > 1 else self.model)
     from tqdm.auto import tqdm
-    self.pbar = tqdm(total=self.state['total_iters'], initial=self.state['iter'], disable=not (progress and is_main()), dynamic_ncols=True)
+    # a log file (stderr not a terminal) gets a bar line every 30 s, not every step (a run's train.out stays small)
+    self.pbar = tqdm(total=self.state['total_iters'], initial=self.state['iter'], disable=not (progress and is_main()),
+                     dynamic_ncols=True, mininterval=1 if sys.stderr.isatty() else 30)
 
 # %% ../nbs/20_train.ipynb #bcb87e9d
 @patch
@@ -427,7 +429,7 @@ def _spawned(rank:int, world:int, port:int, fn:Callable, args:tuple, threads:int
 def spawn(fn:Callable, # an importable function; it calls `dist_setup()` (e.g. through `fit`)
           world:int, # number of processes
           *args, threads:int=1):
-    "Run `fn(*args)` in `world` fresh processes with torchrun's environment (for tests; use torchrun for real runs)."
+    "Run `fn(*args)` in `world` fresh processes with torchrun's environment (tests, `scnet demo` on CPU; torchrun for GPUs)."
     import torch.multiprocessing as mp
     mp.spawn(_spawned, args=(world, _free_port(), fn, args, threads), nprocs=world, join=True)
 

@@ -1,0 +1,72 @@
+"""Issue 12's recipe trials: the demo model and data, one training-time budget, one change per trial.
+
+    python scripts/recipe_trials.py [--budget 480] [--only NAME ...]   # nothing else running on the machine
+
+Each trial is a `scnet train` (or `torchrun ... -m scnet.train`) run of the demo recipe (`scnet.demo`: the
+`t1_scnet` demo preset from scratch, the demo's RoI/proposal budgets, SGD 1x shape squeezed into the budget) with
+the trial's flags added; it trains for `--budget` seconds, then evaluates on all of shapes val. Finished trials are
+skipped. Each writes runs/recipe_trials/<name>/ (git-ignored) and copies its small files to
+results/recipe_trials/<name>/; one line per trial goes to results/recipe_trials/trials.jsonl.
+"""
+import argparse, json, shutil, statistics, subprocess, sys, time
+from pathlib import Path
+
+from scnet.demo import DEMO_BUDGETS, budget_sets
+
+PY = sys.executable
+TORCHRUN = [PY, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2']
+RECIPE = ['--dataset', 'shapes', '--data', 'data/shapes', '--method', 't1_scnet', '--preset', 'demo', '--seed', '0',
+          '--schedule', '1x', '--lr', '0.02', '--lr-batch', '2', '--warmup-iters', '100', '--grad-clip', '35',
+          '--eval-every', '0', '--log-every', '10']
+ONE = [PY, '-m', 'scnet.train', '--threads', '2', '--workers', '1']  # the demo's way: one process, both cores
+DDP = TORCHRUN + ['-m', 'scnet.train', '--threads', '1', '--workers', '1']  # two processes, a core each (gloo)
+
+# name -> (what changes, launcher + flags, extra --set items)
+TRIALS = {
+    'control': ('the demo recipe: 1 process x 2 threads, batch 2', ONE + ['--batch-size', '2'], []),
+    'ddp2_b1': ('same recipe, 2 processes x 1 thread, batch 1 each (global 2; GroupNorm makes it the same maths)',
+                DDP + ['--batch-size', '1'], []),
+    'ddp2_b2': ('2 processes x 1 thread, batch 2 each (global 4, lr 0.04 by linear scaling)', DDP + ['--batch-size', '2'], []),
+    'w128': ('FPN and heads 128 channels, fc 512 (demo: 64 / 256)', ONE + ['--batch-size', '2'],
+             ['channels=128', 'fc_out_channels=512']),
+    'adamw_ddp2_b2': ('AdamW lr 2e-3 for batch 4, wd 0.05, cosine, 2 processes, batch 2 each',
+                      DDP + ['--batch-size', '2', '--optimizer', 'adamw', '--decay', 'cosine', '--weight-decay', '0.05'],
+                      ['train.lr=0.001']),
+}
+
+def summary(name:str, what:str, cmd:list[str], run:Path) -> dict:
+    "One trial's line: its command, speed and AP at the budget."
+    recs = [json.loads(l) for l in (run / 'log.jsonl').read_text().splitlines() if l.strip()]
+    steps = [r for r in recs if 'img_s' in r]
+    m = json.loads((run / 'metrics.json').read_text())
+    return dict(trial=name, change=what, command=' '.join(Path(c).name if c == PY else c for c in cmd),
+                iterations=steps[-1]['iter'], img_s=round(statistics.median(r['img_s'] for r in steps[2:] or steps), 2),
+                mask_AP=round(100 * m['segm']['AP'], 1), mask_AP50=round(100 * m['segm']['AP50'], 1),
+                box_AP=round(100 * m['bbox']['AP'], 1), box_AP50=round(100 * m['bbox']['AP50'], 1),
+                date=time.strftime('%Y-%m-%d %H:%M'))
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__.split('\n')[0])
+    p.add_argument('--budget', type=float, default=480., help='training seconds of every trial')
+    p.add_argument('--only', nargs='*', default=None, help='trials to run (default: all)')
+    p.add_argument('--out', default='results/recipe_trials')
+    a = p.parse_args(argv)
+    out, runs = Path(a.out), Path('runs/recipe_trials')
+    for name, (what, launch, sets) in TRIALS.items():
+        if a.only and name not in a.only: continue
+        keep = out / name
+        if (keep / 'metrics.json').exists(): print(f'{name}: done, skipped'); continue
+        cmd = launch + ['--name', name, '--out', str(runs), '--overwrite', '--time-budget', f'{a.budget:g}', *RECIPE,
+                        '--set', *budget_sets(3, **DEMO_BUDGETS), *sets]
+        print(f'{name}: {what}\n  {" ".join(cmd)}', flush=True)
+        runs.mkdir(parents=True, exist_ok=True)
+        with open(runs / f'{name}.out', 'w') as log: rc = subprocess.run(cmd, stdout=log, stderr=subprocess.STDOUT).returncode
+        if rc: print(f'{name}: exit {rc}, see {runs}/{name}.out'); continue
+        keep.mkdir(parents=True, exist_ok=True)
+        for f in ('config.json', 'env.json', 'log.jsonl', 'metrics.json'): shutil.copy(runs / name / f, keep / f)
+        row = summary(name, what, cmd, runs / name)
+        with open(out / 'trials.jsonl', 'a') as f: f.write(json.dumps(row) + '\n')
+        print(f"{name}: {row['iterations']} it, {row['img_s']} img/s, mask AP {row['mask_AP']} / {row['mask_AP50']}, "
+              f"box AP {row['box_AP']}", flush=True)
+
+if __name__ == '__main__': main()
