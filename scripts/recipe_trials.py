@@ -23,12 +23,12 @@ DDP = TORCHRUN + ['-m', 'scnet.train', '--threads', '1', '--workers', '1']  # tw
 
 # name -> (what changes, launcher + flags, extra --set items)
 TRIALS = {
-    'control': ('the demo recipe: 1 process x 2 threads, batch 2', ONE + ['--batch-size', '2'], []),
-    'ddp2_b1': ('same recipe, 2 processes x 1 thread, batch 1 each (global 2; GroupNorm makes it the same maths)',
+    'ddp2_b1': ('the demo recipe as `scnet demo` now runs it: 2 processes x 1 thread, batch 1 each (global 2)',
                 DDP + ['--batch-size', '1'], []),
     'ddp2_b2': ('2 processes x 1 thread, batch 2 each (global 4, lr 0.04 by linear scaling)', DDP + ['--batch-size', '2'], []),
-    'w128': ('FPN and heads 128 channels, fc 512 (demo: 64 / 256)', ONE + ['--batch-size', '2'],
-             ['channels=128', 'fc_out_channels=512']),
+    'w128_ddp2_b1': ('FPN and heads 128 channels, fc 512 (demo: 64 / 256), 2 processes, batch 1 each',
+                     DDP + ['--batch-size', '1'], ['channels=128', 'fc_out_channels=512']),
+    'control_1p': ('the demo recipe as it ran before: 1 process x 2 threads, batch 2', ONE + ['--batch-size', '2'], []),
     'adamw_ddp2_b2': ('AdamW lr 2e-3 for batch 4, wd 0.05, cosine, 2 processes, batch 2 each',
                       DDP + ['--batch-size', '2', '--optimizer', 'adamw', '--decay', 'cosine', '--weight-decay', '0.05'],
                       ['train.lr=0.001']),
