@@ -99,27 +99,22 @@ def default_procs() -> int:
     return 1 if torch.cuda.is_available() or (os.cpu_count() or 1) < 2 else 2
 
 def _train_rank(mcfg, cfg, data:str, out:str, run_config:dict):
-    "One process of the demo's training (spawned by `train_demo`; rank 0 writes the run folder)."
+    "The demo's training in this process, alone or as one rank of `train_demo`'s (rank 0 writes the run folder)."
     from scnet.data import datasets
     from scnet.model import build_model
     from scnet.train import fit
     from scnet.transforms import collate
     train_ds, _ = datasets('shapes', data, (256, 256))
-    seed_everything(cfg.seed); fit(build_model(mcfg), train_ds, cfg, out, collate, run_config=run_config)
+    seed_everything(cfg.seed); model = build_model(mcfg)
+    return model, fit(model, train_ds, cfg, out, collate, run_config=run_config)['state']
 
 def train_demo(mcfg, cfg, # model and training configs; `cfg.batch_size` is the global batch
                data:str|Path, out:str|Path, run_config:dict,
                procs:int=1, # training processes (gradients averaged over them)
                threads:int|None=None) -> tuple[torch.nn.Module, dict]: # torch threads per process (None: cores / procs)
     "Train the demo model in this process or in `procs` processes sharing every batch; (trained model, final state)."
+    if procs == 1: return _train_rank(mcfg, cfg, data, out, run_config)
     from scnet.model import build_model
-    if procs == 1:
-        from scnet.data import datasets
-        from scnet.train import fit
-        from scnet.transforms import collate
-        train_ds, _ = datasets('shapes', data, (256, 256))
-        seed_everything(cfg.seed); model = build_model(mcfg)
-        return model, fit(model, train_ds, cfg, out, collate, run_config=run_config)['state']
     if cfg.batch_size % procs: raise ValueError(f'--procs {procs}: the batch of {cfg.batch_size} does not split into {procs} processes')
     from scnet.train import spawn
     from scnet.checkpoint import load_checkpoint
