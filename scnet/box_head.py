@@ -12,8 +12,9 @@ from torchvision.ops import roi_align
 from .boxes import encode_deltas
 
 # %% auto #0
-__all__ = ['CASCADE_STDS', 'roi_levels', 'multilevel_roi_align_tv', 'fast_ops', 'roi_align_jobs', 'multilevel_roi_align',
-           'BBoxHeadConfig', 'SCNetBBoxHead', 'SampledRoIs', 'stage_targets', 'pick_class_deltas', 'cascade_stage_loss']
+__all__ = ['CASCADE_STDS', 'roi_levels', 'multilevel_roi_align_tv', 'fast_ops', 'axis_weights', 'roi_align_backward',
+           'roi_align_jobs', 'multilevel_roi_align', 'BBoxHeadConfig', 'SCNetBBoxHead', 'SampledRoIs', 'stage_targets',
+           'pick_class_deltas', 'cascade_stage_loss']
 
 # %% ../nbs/05_box_head.ipynb #00000007
 def roi_levels(rois:Tensor, # (N, 5) [batch_idx, x1, y1, x2, y2]
@@ -65,11 +66,70 @@ def _map(fn, jobs:list, threads:int) -> list:
         with torch.no_grad(): return fn(j)
     return list(_POOLS[threads].map(run, jobs))
 
-# %% ../nbs/05_box_head.ipynb #ab942910
+# %% ../nbs/05_box_head.ipynb #jd1d0483
 _tv_roi_align, _tv_roi_align_bwd = torch.ops.torchvision.roi_align, torch.ops.torchvision._roi_align_backward
 
+def axis_weights(lo:Tensor, hi:Tensor, # (R,) RoI edges along one axis, in input pixels
+                 scale:float, bins:int, size:int, # the map's spatial scale, RoIAlign's output size, the map's length
+                 pool:int=1, # average-pool the output pool×pool afterwards (folded into the weights)
+                ) -> tuple[Tensor, Tensor]: # window starts (R,), weights (R, bins/pool, K) over rows start..start+K-1
+    "Aligned adaptive-sampling RoIAlign along one axis, as torchvision's kernel computes it."
+    R, dt, dev = len(lo), lo.dtype, lo.device
+    start = lo * scale - 0.5; length = hi * scale - 0.5 - start  # aligned: pixel centres at +0.5, no minimum size
+    bin_size = (length / bins).view(R, 1, 1)
+    grid = torch.ceil(length / bins).view(R, 1, 1)  # sampling_ratio 0: ⌈roi / bins⌉ samples per bin
+    G = max(int(grid.max()), 1) if R else 1  # the one host sync
+    i = torch.arange(G, dtype=dt, device=dev)
+    # torchvision's sample coordinate, term by term in its order (so that float32 rounds the same way)
+    y = start.view(R, 1, 1) + torch.arange(bins, dtype=dt, device=dev).view(bins, 1) * bin_size + (i + 0.5) * bin_size / grid.clamp(min=1)
+    ok = (i < grid) & (y >= -1.0) & (y <= size)  # beyond a border by more than one cell: the sample counts 0
+    y = y.clamp(0, size - 1)
+    low = y.to(torch.int64); frac = y - low; high = (low + 1).clamp(max=size - 1)
+    w = ok.to(dt) / grid.clamp(min=1)  # this axis's share of 1/count
+    first = low.masked_fill(~ok, size).amin(dim=(1, 2)).clamp(max=size - 1)
+    K = max(min(int((high.masked_fill(~ok, -1).amax(dim=(1, 2)) - first).max()) + 1, size), 1) if R else 1
+    w0 = first.clamp(max=size - K).view(R, 1, 1)
+    idx = torch.cat([low - w0, high - w0], 2).masked_fill(~ok.repeat(1, 1, 2), K)  # column K: a sink for samples that count 0
+    W = torch.zeros(R, bins, K + 1, dtype=dt, device=dev).scatter_add_(2, idx, torch.cat([(1 - frac) * w, frac * w], 2))[..., :K]
+    if pool > 1: W = W.view(R, bins // pool, pool, K).sum(2) / pool
+    return w0.view(R), W
+
+def _window_index(rois:Tensor, y0:Tensor, x0:Tensor, Kh:int, Kw:int, H:int, W:int) -> Tensor: # (R, Kh, Kw)
+    "Flat (b, y, x) index of every pixel of every RoI's window in a (B·H·W) map."
+    ar = lambda n: torch.arange(n, device=rois.device)
+    return ((rois[:, 0].to(torch.int64) * H + y0)[:, None, None] + ar(Kh)[:, None]) * W + x0[:, None, None] + ar(Kw)
+
+def roi_align_backward(g:Tensor, # (R, C, P, P) gradient of the output, P = size / pool
+                       rois:Tensor, # (R, 5) the RoIs pooled from this map
+                       scale:float, size:int, # the map's spatial scale; RoIAlign's output size
+                       shape:tuple, # the map's (B, C, H, W)
+                       pool:int=1,
+                       max_elems:int=1 << 24, # bound on one chunk's window tensor (RoIs × C × Kh × Kw)
+                      ) -> Tensor: # (B, C, H, W) gradient of the map
+    "The gradient of `roi_align(x, rois, size, scale, 0, True)` (then k×k average-pooled) w.r.t. x, as separable matmuls."
+    B, C, H, W = shape
+    out = g.new_zeros(B * H * W, C)
+    # windows are at most ⌈roi⌉ + 2 cells: chunk the RoIs, largest windows last, so that no chunk's tensor grows too big
+    ext = lambda a, b, n: ((rois[:, b] - rois[:, a]) * scale).ceil().add(2).clamp(1, n)
+    area = ext(1, 3, W) * ext(2, 4, H) * C
+    order = torch.argsort(area); area = area[order].tolist()
+    a, n = 0, len(rois)
+    while a < n:
+        b = n if n * area[-1] <= max_elems else a + 1  # usually one chunk
+        while b < n and (b + 1 - a) * area[b] <= max_elems: b += 1
+        sel = order[a:b]; r, gr = rois[sel], g[sel]; R, P = len(r), gr.shape[-1]
+        y0, Wy = axis_weights(r[:, 2], r[:, 4], scale, size, H, pool)
+        x0, Wx = axis_weights(r[:, 1], r[:, 3], scale, size, W, pool)
+        Kh, Kw = Wy.shape[2], Wx.shape[2]
+        t = gr.reshape(R, C * P, P).bmm(Wx).view(R, C, P, Kw).transpose(1, 2).reshape(R, P, C * Kw)  # G · Wx
+        u = Wy.transpose(1, 2).bmm(t).view(R, Kh, C, Kw).transpose(2, 3)  # Wyᵀ · (G · Wx): (R, Kh, Kw, C)
+        out.index_add_(0, _window_index(r, y0, x0, Kh, Kw, H, W).flatten(), u.reshape(-1, C))
+        a = b
+    return out.view(B, H, W, C).permute(0, 3, 1, 2).contiguous()
+
+# %% ../nbs/05_box_head.ipynb #ab942910
 class _RoIAlignJobs(torch.autograd.Function):
-    "RoIAlign of (level, RoI indices) jobs into one output in the RoIs' order; forward and backward threaded."
+    "RoIAlign of (level, RoI indices) jobs into one output in the RoIs' order; forward threaded, backward separable on CPU."
     @staticmethod
     def forward(ctx, rois, jobs, size, scales, pool, threads, *feats):
         def fwd(job):
@@ -87,6 +147,13 @@ class _RoIAlignJobs(torch.autograd.Function):
     def backward(ctx, g):
         rois, = ctx.saved_tensors
         k, s = ctx.pool, ctx.size
+        if g.device.type == 'cpu':  # separable matmuls (above), one call per map: torch's own threads parallelise them
+            grads = [None] * len(ctx.shapes)
+            for l in sorted({l for l, _ in ctx.jobs}):
+                idx = torch.cat([i for m, i in ctx.jobs if m == l])
+                grads[l] = roi_align_backward(g.index_select(0, idx), rois[idx], ctx.scales[l], s, ctx.shapes[l], k)
+            return (None,) * 6 + tuple(torch.zeros(sh, dtype=g.dtype) if d is None and ctx.needs_input_grad[6 + l] else d
+                                       for l, (d, sh) in enumerate(zip(grads, ctx.shapes)))
         # avg_pool2d's backward for non-overlapping k×k windows: each input gets grad/k² (exact in floating point)
         gs = [g.index_select(0, idx) for _, idx in ctx.jobs]
         def bwd(a):

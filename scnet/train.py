@@ -120,11 +120,13 @@ def make_optimizer(model:nn.Module, cfg:TrainConfig, world_size:int=1) -> torch.
     "SGD as the reference (weight decay on every parameter), or AdamW with no decay on norms and biases."
     params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
     lr = scaled_lr(cfg, world_size)
+    # fused: one pass over each parameter, its gradient and its momentum (the same update to rounding); the step of the
+    # demo's 15.6 M parameters is memory-bound on a CPU, and the unfused step reads and writes them several times
     if cfg.optimizer == 'sgd':
-        return torch.optim.SGD([p for _, p in params], lr=lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay)
+        return torch.optim.SGD([p for _, p in params], lr=lr, momentum=cfg.momentum, weight_decay=cfg.weight_decay, fused=True)
     if cfg.optimizer == 'adamw':  # 1-d tensors are norm scales/shifts and biases: decaying them only fights the norms
         decay, no = [p for _, p in params if p.ndim > 1], [p for _, p in params if p.ndim <= 1]
-        return torch.optim.AdamW([dict(params=decay, weight_decay=cfg.weight_decay), dict(params=no, weight_decay=0.)], lr=lr)
+        return torch.optim.AdamW([dict(params=decay, weight_decay=cfg.weight_decay), dict(params=no, weight_decay=0.)], lr=lr, fused=True)
     raise ValueError(f"TrainConfig.optimizer: 'sgd' or 'adamw', not {cfg.optimizer!r}")
 
 # %% ../nbs/20_train.ipynb #00000014
