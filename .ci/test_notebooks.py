@@ -50,7 +50,7 @@ def run_in_kernel(path):
     except Exception as e:
         return str(e)[-3000:], time.time() - t0
 
-AVX2_NBS = ['09_roi_heads.ipynb', '12_parity.ipynb', '13_baselines.ipynb', '20_train.ipynb']
+AVX2_NBS = ['05_box_head.ipynb', '09_roi_heads.ipynb', '12_parity.ipynb', '13_baselines.ipynb', '20_train.ipynb']
 AVX2_ENV = dict(ATEN_CPU_CAPABILITY='avx2', ONEDNN_MAX_CPU_ISA='AVX2')
 
 def run_avx2(name):

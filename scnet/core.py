@@ -156,7 +156,10 @@ def env_info() -> dict:
     return dict(python=sys.version.split()[0], torch=torch.__version__, torchvision=torchvision.__version__,
                 cuda=torch.version.cuda if torch.cuda.is_available() else None, gpus=gpus,
                 cpu=platform.processor() or platform.machine(), cpu_count=os.cpu_count(),
-                torch_threads=torch.get_num_threads(), platform=platform.platform(), argv=sys.argv)
+                torch_threads=torch.get_num_threads(), platform=platform.platform(), argv=sys.argv,
+                # the kernel path: float results differ in the last bits between AVX2 and AVX-512 kernels
+                torch_cpu_capability=torch.backends.cpu.get_cpu_capability(),
+                kernel_env={k: os.environ[k] for k in ('ATEN_CPU_CAPABILITY', 'ONEDNN_MAX_CPU_ISA', 'OMP_NUM_THREADS') if k in os.environ})
 
 # %% ../nbs/00_core.ipynb #0000001f
 def find_fixture(name:str # a fixture folder or file, e.g. 'mmdet_scnet_small'

@@ -58,7 +58,7 @@ class TrainConfig:
     ckpt_every_iters: int = 0 # also checkpoint every N iterations (0: only at epoch ends)
     eval_every: int = 1 # evaluate every N epochs (0: only at the end)
     channels_last: bool = False # NHWC convolutions (faster on recent GPUs and some CPUs)
-    find_unused_parameters: bool = True # DDP: heads that see no positives in a step give no gradient
+    find_unused_parameters: bool = False # DDP: every method gives every parameter a gradient in every step (tested below)
     max_nonfinite: int = 0 # steps with a non-finite (or above `max_loss`) loss to skip before stopping (0: stop at the first)
     max_loss: float | None = None # a total loss above this counts as diverged, like a NaN (None: only NaN/inf)
 

@@ -32,6 +32,18 @@ TRIALS = {
     'adamw_ddp2_b2': ('AdamW lr 2e-3 for batch 4, wd 0.05, cosine, 2 processes, batch 2 each',
                       DDP + ['--batch-size', '2', '--optimizer', 'adamw', '--decay', 'cosine', '--weight-decay', '0.05'],
                       ['train.lr=0.001']),
+    'ns128_ddp2_b1': ('128 sampled RoIs per image and stage (demo: 32; reference 512), 2 processes, batch 1 each',
+                      DDP + ['--batch-size', '1'], [f'roi_heads.stages.{k}.num_samples=128' for k in range(3)]),
+    's192_ddp2_b1': ('images resized to fit 192 x 192 (demo: 256), train and val, 2 processes, batch 1 each',
+                     DDP + ['--batch-size', '1', '--scale', '192', '192'], []),
+    's160_ddp2_b1': ('images resized to fit 160 x 160 (demo: 256), train and val, 2 processes, batch 1 each',
+                     DDP + ['--batch-size', '1', '--scale', '160', '160'], []),
+    'ddp2_b1_again': ('control: ddp2_b1 again, in the same session as the trials below (the demo recipe unchanged)',
+                      DDP + ['--batch-size', '1'], []),
+    's192_lr04_ddp2_b1': ('192 px and SGD lr 0.04 together, 2 processes, batch 1 each',
+                          DDP + ['--batch-size', '1', '--scale', '192', '192'], ['train.lr=0.04']),
+    'lr04_ddp2_b1': ('SGD lr 0.04 for the batch of 2 (demo: 0.02), 2 processes, batch 1 each',
+                     DDP + ['--batch-size', '1'], ['train.lr=0.04']),
 }
 
 def summary(name:str, what:str, cmd:list[str], run:Path) -> dict:
