@@ -299,7 +299,7 @@ def bench_training(modes:list[str], repeats:int, log=print) -> dict:
     "Demo-preset training step in each mode, interleaved."
     model, imgs, tg, opt = demo_train_setup()
     # the training code's optimiser is fused (`scnet.train.make_optimizer`); the first code's step was not
-    fused = torch.optim.SGD(model.parameters(), lr=opt.defaults['lr'], momentum=0.9, weight_decay=1e-4, fused=True)
+    fused = torch.optim.SGD(model.parameters(), **{**opt.defaults, 'fused': True})
     bf_ok, _ = bf16_support()
     t = interleaved({md: train_step_call(model, imgs, tg, opt if md == 'fp32_first' else fused, md)
                      for md in modes if md != 'bf16' or bf_ok}, repeats)

@@ -78,7 +78,7 @@ def axis_weights(lo:Tensor, hi:Tensor, # (R,) RoI edges along one axis, in input
     start = lo * scale - 0.5; length = hi * scale - 0.5 - start  # aligned: pixel centres at +0.5, no minimum size
     bin_size = (length / bins).view(R, 1, 1)
     grid = torch.ceil(length / bins).view(R, 1, 1)  # sampling_ratio 0: ⌈roi / bins⌉ samples per bin
-    G = max(int(grid.max()), 1) if R else 1  # the one host sync
+    G = max(int(grid.max()), 1) if R else 1  # a host sync (this and K below; the backward is CPU-only)
     i = torch.arange(G, dtype=dt, device=dev)
     # torchvision's sample coordinate, term by term in its order (so that float32 rounds the same way)
     y = start.view(R, 1, 1) + torch.arange(bins, dtype=dt, device=dev).view(bins, 1) * bin_size + (i + 0.5) * bin_size / grid.clamp(min=1)
@@ -152,8 +152,7 @@ class _RoIAlignJobs(torch.autograd.Function):
             for l in sorted({l for l, _ in ctx.jobs}):
                 idx = torch.cat([i for m, i in ctx.jobs if m == l])
                 grads[l] = roi_align_backward(g.index_select(0, idx), rois[idx], ctx.scales[l], s, ctx.shapes[l], k)
-            return (None,) * 6 + tuple(torch.zeros(sh, dtype=g.dtype) if d is None and ctx.needs_input_grad[6 + l] else d
-                                       for l, (d, sh) in enumerate(zip(grads, ctx.shapes)))
+            return _with_zero_grads(ctx, grads, g)
         # avg_pool2d's backward for non-overlapping k×k windows: each input gets grad/k² (exact in floating point)
         gs = [g.index_select(0, idx) for _, idx in ctx.jobs]
         def bwd(a):
@@ -164,10 +163,12 @@ class _RoIAlignJobs(torch.autograd.Function):
         grads = [None] * len(ctx.shapes)
         for (l, _), d in zip(ctx.jobs, _map(bwd, list(zip(ctx.jobs, gs)), ctx.threads)):
             grads[l] = d if grads[l] is None else grads[l].add_(d)
-        # a level without RoIs still gets a (zero) gradient, as the reference's 0·feats for DDP
-        grads = [torch.zeros(sh, dtype=g.dtype, device=g.device) if d is None and ctx.needs_input_grad[6 + l] else d
-                 for l, (d, sh) in enumerate(zip(grads, ctx.shapes))]
-        return (None,) * 6 + tuple(grads)
+        return _with_zero_grads(ctx, grads, g)
+
+def _with_zero_grads(ctx, grads:list, g:Tensor) -> tuple:
+    "backward's result: a level without RoIs still gets a (zero) gradient, as the reference's 0·feats for DDP."
+    return (None,) * 6 + tuple(torch.zeros(sh, dtype=g.dtype, device=g.device) if d is None and ctx.needs_input_grad[6 + l] else d
+                               for l, (d, sh) in enumerate(zip(grads, ctx.shapes)))
 
 # %% ../nbs/05_box_head.ipynb #72cd559b
 import weakref

@@ -45,7 +45,8 @@ def run(rank, world, steps, out, which):
                 ts.append(time.perf_counter() - t0); tb.append(time.perf_counter() - t1)
             res.setdefault(name, []).extend(ts[3:]); res.setdefault(name + '_clip_step', []).extend(tb[3:])
     if rank == 0:
-        json.dump({k: round(statistics.median(v), 4) for k, v in res.items()}, open(out, 'w'))
+        json.dump(dict(command='python ' + ' '.join(sys.argv), median_s_per_step={k: round(statistics.median(v), 4) for k, v in res.items()}),
+                  open(out, 'w'), indent=1)
     dist.destroy_process_group()
 
 if __name__ == '__main__':
