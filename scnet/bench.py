@@ -53,6 +53,10 @@ def bf16_support(device:str='cpu') -> tuple[bool, str]:
         ok = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
         return ok, 'CUDA bf16 supported' if ok else 'this GPU has no bf16'
     _, f = cpu_flags()
+    # oneDNN runs bf16 convs and matmuls; capped below its bf16 kernels (as the AVX2 test path caps it) it emulates them
+    isa = (os.environ.get('ONEDNN_MAX_CPU_ISA') or os.environ.get('DNNL_MAX_CPU_ISA') or 'ALL').upper()
+    if isa not in ('ALL', 'DEFAULT') and not any(k in isa for k in ('BF16', 'FP16', 'AMX')):
+        return False, f'ONEDNN_MAX_CPU_ISA={isa} keeps oneDNN below its bf16 kernels: bf16 would be emulated, so the bf16 mode is off'
     if 'amx_bf16' in f: return True, 'AMX-BF16 tiles (bf16 matmul/conv several times fp32)'
     if 'avx512_bf16' in f: return True, 'AVX512-BF16 dot products (vdpbf16ps), no AMX'
     return False, 'no AVX512-BF16 or AMX-BF16: bf16 would be emulated and slower than fp32, so the bf16 mode is off'

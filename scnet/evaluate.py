@@ -95,14 +95,17 @@ def infer_results(model:nn.Module, # model contract: eval mode gives pred_* in o
                   loader, # yields (images (B,3,Hp,Wp), targets with meta)
                   label2cat:dict, # label -> original category id
                   amp:bool=False, # fp16 autocast on CUDA (the reference evaluates in fp32)
-                  progress:bool=True) -> list[dict]:
+                  progress:bool=True,
+                  bf16:bool=False) -> list[dict]: # bf16 autocast on a CPU (`scnet.bench.bf16_mode`: native bf16 only)
     "COCO result records of every image in `loader` (all ranks' shares, duplicates removed)."
     from tqdm.auto import tqdm
+    from scnet.bench import bf16_mode
     device = next(model.parameters()).device; was = model.training; model.eval()
     per_image = {}
     for images, targets in tqdm(loader, disable=not progress or (dist.is_initialized() and dist.get_rank() > 0),
                                 desc='inference', dynamic_ncols=True, leave=False):
-        with torch.autocast(device.type, dtype=torch.float16, enabled=amp and device.type == 'cuda'):
+        with torch.autocast(device.type, dtype=torch.float16, enabled=amp and device.type == 'cuda'), \
+             bf16_mode(bf16 and device.type == 'cpu'):
             preds = model(images.to(device, non_blocking=True), to_device(targets, device))
         for t, p in zip(targets, preds): per_image[int(t['image_id'])] = pred_results(t['image_id'], p, label2cat)
     model.train(was)
@@ -122,9 +125,9 @@ def eval_loader(dataset, collate_fn:Callable, batch_size:int=2, num_workers:int=
 def evaluate(model:nn.Module, dataset, # a `CocoDataset` with test transforms (`.coco`, `.label2cat`)
              collate_fn:Callable, out_dir:str|Path|None=None, # writes metrics.json, per_class.csv, coco_results_<split>.json
              split:str='val', batch_size:int=2, num_workers:int=2, amp:bool=False, verbose:bool=False,
-             progress:bool=True) -> dict:
+             progress:bool=True, bf16:bool=False) -> dict: # bf16: CPU bf16 autocast (its accuracy cost, e.g.)
     "COCO bbox and segm metrics of `model` on `dataset` (the same dict on every rank)."
-    results = infer_results(model, eval_loader(dataset, collate_fn, batch_size, num_workers), dataset.label2cat, amp, progress)
+    results = infer_results(model, eval_loader(dataset, collate_fn, batch_size, num_workers), dataset.label2cat, amp, progress, bf16)
     out = [None]
     if not dist.is_initialized() or dist.get_rank() == 0:
         metrics, evals = coco_eval(dataset.coco, results, verbose=verbose)
@@ -155,6 +158,7 @@ def eval_parser() -> argparse.ArgumentParser:
     p.add_argument('--set', nargs='+', action='extend', default=[], metavar='KEY=VALUE', help='model test settings, e.g. roi_heads.score_thr=0.05')
     p.add_argument('--batch-size', type=int, default=2); p.add_argument('--workers', type=int, default=2)
     p.add_argument('--amp', action='store_true', help='fp16 inference on CUDA'); p.add_argument('--cpu', action='store_true')
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast on a CPU with native bf16 (its accuracy cost against fp32)')
     return p
 
 def eval_out_dir(a, ann:Path) -> Path:
@@ -239,6 +243,11 @@ def main(argv:list[str]|None=None) -> int:
     if not a.checkpoint: raise ValueError('--checkpoint is needed (or --results FILE --ann FILE to score a results json)')
     rank, world, local = dist_setup()
     device = torch.device('cuda', local) if torch.cuda.is_available() and not a.cpu else default_device(True)
+    if a.bf16:
+        if device.type != 'cpu': raise ValueError('--bf16 is CPU bf16 autocast; on a GPU use --amp')
+        from scnet.bench import bf16_support
+        ok, why = bf16_support()
+        if not ok: raise ValueError(f'--bf16: {why}')
     model, rc = load_trained(a.checkpoint, device, a.set)
     scale = tuple(a.scale or rc.get('data', {}).get('scale') or (1333, 800))
     ds, ann = _eval_data(a, rc, scale)
@@ -253,7 +262,7 @@ def main(argv:list[str]|None=None) -> int:
     if tta is not None and world > 1: raise ValueError('--tta runs on one process; start it without torchrun')
     if a.format_only or tta is not None:
         res = (infer_results_tta(model, ds, label2cat, tta) if tta is not None else
-               infer_results(model, eval_loader(ds, collate, a.batch_size, a.workers), label2cat, a.amp))
+               infer_results(model, eval_loader(ds, collate, a.batch_size, a.workers), label2cat, a.amp, bf16=a.bf16))
         if rank != 0: return 0
         if a.format_only:
             files = save_format_only(res, out); print(f'{len(res)} detections on {len(ds)} images: ' + ', '.join(map(str, files)))
@@ -262,7 +271,7 @@ def main(argv:list[str]|None=None) -> int:
         if evals: per_class_ap(evals, ds.coco).round(4).to_csv(out / 'per_class.csv')
     else:
         ds.label2cat = label2cat
-        m = evaluate(model, ds, collate, out, split, a.batch_size, a.workers, a.amp)
+        m = evaluate(model, ds, collate, out, split, a.batch_size, a.workers, a.amp, bf16=a.bf16)
     if rank == 0:
         print(metrics_table(m).to_string())
         if (out / 'per_class.csv').exists(): print(pd.read_csv(out / 'per_class.csv').to_string(index=False))

@@ -27,8 +27,8 @@ from .baselines import PRESETS, METHODS, preset_config
 # %% auto #0
 __all__ = ['SCHEDULES', 'TrainConfig', 'train_config', 'scaled_lr', 'WarmupStepSchedule', 'milestone_iters',
            'WarmupCosineSchedule', 'make_schedule', 'make_optimizer', 'ResumableSampler', 'SeededItems',
-           'make_train_loader', 'NonFiniteLoss', 'train_step', 'RunLog', 'window_record', 'TrainRun', 'fit', 'spawn',
-           'fit_and_save_grads', 'load_matching', 'train_parser', 'read_config', 'run_configs', 'main']
+           'make_train_loader', 'NonFiniteLoss', 'train_step', 'RunLog', 'window_record', 'check_precision', 'TrainRun',
+           'fit', 'spawn', 'fit_and_save_grads', 'load_matching', 'train_parser', 'read_config', 'run_configs', 'main']
 
 # %% ../nbs/20_train.ipynb #00000005
 @dataclass(kw_only=True)
@@ -51,7 +51,8 @@ class TrainConfig:
     time_budget_s: float | None = None # fit the run into this many seconds of training (iterations measured, then fixed)
     calib_iters: int = 12 # iterations timed before a time budget is turned into an iteration count
     grad_clip: float | None = None # max global gradient norm (None: no clipping, as the reference)
-    amp: bool = True # autocast + GradScaler on CUDA (CPU runs stay fp32)
+    amp: bool = True # autocast + GradScaler on CUDA (CPU runs stay fp32 unless `cpu_bf16`)
+    cpu_bf16: bool = False # bf16 autocast on a CPU with native bf16 (`scnet.bench.bf16_support`); never the default: fp32 is what parity checks
     seed: int = 0
     num_workers: int = 2 # data-loading processes per training process
     log_every: int = 20 # iterations between log.jsonl lines
@@ -174,8 +175,10 @@ class NonFiniteLoss(FloatingPointError):
 
 def train_step(model:nn.Module, images:torch.Tensor, targets:list[dict], optimizer, scaler, cfg:TrainConfig,
                device:torch.device) -> dict[str, float]:
-    "One SGD step (AMP on CUDA); returns the losses averaged over the ranks; `NonFiniteLoss` leaves the weights as they were."
-    with torch.autocast(device.type, dtype=torch.float16, enabled=cfg.amp and device.type == 'cuda'):
+    "One SGD step (AMP on CUDA, bf16 autocast on CPU if asked); the losses averaged over the ranks; `NonFiniteLoss` leaves the weights as they were."
+    # bf16 keeps fp32's exponent range, so the CPU path needs no loss scaling (the scaler is off there)
+    cuda = device.type == 'cuda'
+    with torch.autocast(device.type, dtype=torch.float16 if cuda else torch.bfloat16, enabled=cfg.amp if cuda else cfg.cpu_bf16):
         losses = model(images, targets)
     lv = reduce_mean(losses)
     if not all(map(math.isfinite, lv.values())) or (cfg.max_loss is not None and sum(lv.values()) > cfg.max_loss):
@@ -226,6 +229,14 @@ def window_record(window:list[dict], # per iteration: losses, time, data_time, l
     rec.update(epoch=state['epoch'], iter=state['iter'], img_s=images_per_step / rec['time'])
     return rec
 
+# %% ../nbs/20_train.ipynb #je718dca
+def check_precision(cfg:TrainConfig, device:torch.device):
+    "Refuse `cpu_bf16` where bf16 is not native on this CPU (it would be emulated, slower than fp32), naming the flag and the reason."
+    if cfg.cpu_bf16 and device.type == 'cpu':
+        from scnet.bench import bf16_support
+        ok, why = bf16_support()
+        if not ok: raise ValueError(f'--bf16 (train.cpu_bf16): {why}; train in fp32 (drop the flag)')
+
 # %% ../nbs/20_train.ipynb #3345da7a
 class TrainRun:
     "The state of one `fit` call between iterations: model, optimiser, schedule, sampler, counters, log."
@@ -235,7 +246,7 @@ class TrainRun:
         self.device = torch.device('cuda', local) if torch.cuda.is_available() else torch.device('cpu')
         self.model, self.cfg, self.evaluator = model, cfg, evaluator
         self.out_dir = Path(out_dir); self.ckpt_dir = Path(ckpt_dir or self.out_dir / 'checkpoints')
-        model.to(self.device)
+        check_precision(cfg, self.device); model.to(self.device)
         if cfg.channels_last: model.to(memory_format=torch.channels_last)
         self.optimizer = make_optimizer(model, cfg, self.world)
         self.loader = make_train_loader(train_ds, cfg, collate_fn, self.rank, self.world); self.sampler = self.loader.sampler
@@ -490,6 +501,7 @@ def train_parser() -> argparse.ArgumentParser:
     a('--time-budget', type=float, default=None, help='seconds of training to fit the schedule into')
     a('--workers', type=int, default=2); a('--seed', type=int, default=0); a('--grad-clip', type=float, default=None)
     a('--no-amp', action='store_true'); a('--channels-last', action='store_true')
+    a('--bf16', action='store_true', help='bf16 autocast on a CPU with native bf16 (AVX512-BF16 or AMX); fp32 otherwise and by default')
     a('--eval-every', type=int, default=1, help='epochs between evaluations (0: only at the end)')
     a('--ckpt-every-iters', type=int, default=0); a('--log-every', type=int, default=20)
     a('--resume', default=None, help="checkpoint to continue from, or 'auto' for <run>/checkpoints/latest.pth if present")
@@ -503,7 +515,7 @@ def train_parser() -> argparse.ArgumentParser:
     return p
 
 # flags whose name is not their TrainConfig field; every other flag named like a field sets that field
-_TRAIN_RENAMED = dict(time_budget='time_budget_s', workers='num_workers')
+_TRAIN_RENAMED = dict(time_budget='time_budget_s', workers='num_workers', bf16='cpu_bf16')
 _DATA_FLAGS = dict(dataset='dataset', data='root', train_ann='train_ann', train_img='train_img', val_ann='val_ann',
                    val_img='val_img', seg_dir='seg_dir', scale='scale', semantic='semantic')
 

@@ -20,6 +20,7 @@ RECIPE = ['--dataset', 'shapes', '--data', 'data/shapes', '--method', 't1_scnet'
           '--eval-every', '0', '--log-every', '10']
 ONE = [PY, '-m', 'scnet.train', '--threads', '2', '--workers', '1']  # the demo's way: one process, both cores
 DDP = TORCHRUN + ['-m', 'scnet.train', '--threads', '1', '--workers', '1']  # two processes, a core each (gloo)
+D192 = ['--batch-size', '1', '--scale', '192', '192']  # the demo's batch and size since 9d0299a
 
 # name -> (what changes, launcher + flags, extra --set items)
 TRIALS = {
@@ -44,6 +45,15 @@ TRIALS = {
                           DDP + ['--batch-size', '1', '--scale', '192', '192'], ['train.lr=0.04']),
     'lr04_ddp2_b1': ('SGD lr 0.04 for the batch of 2 (demo: 0.02), 2 processes, batch 1 each',
                      DDP + ['--batch-size', '1'], ['train.lr=0.04']),
+    # session 6: the demo recipe of release 9d0299a (192 px, lr 0.04) is the control; the code has the separable RoIAlign backward
+    'demo192_control': ('control: the demo recipe (192 px, SGD lr 0.04, 2 processes, batch 1 each) on this code',
+                        DDP + D192, ['train.lr=0.04']),
+    'demo192_zir': ('demo recipe + each residual block\'s last GroupNorm starts at 0 (zero_init_residual)',
+                    DDP + D192, ['train.lr=0.04', 'model.backbone.zero_init_residual=true']),
+    'demo192_lr08': ('demo recipe with SGD lr 0.08 for the batch of 2 (demo: 0.04)', DDP + D192, ['train.lr=0.08']),
+    'demo192_bf16': ('demo recipe + CPU bf16 autocast (AVX512-BF16, no AMX)', DDP + D192, ['train.lr=0.04', 'train.cpu_bf16=true']),
+    'demo192_control_s1': ('control with seed 1 (weights, sampling and order): the spread of one 8-min trial',
+                           DDP + D192, ['train.lr=0.04', 'train.seed=1']),
 }
 
 def summary(name:str, what:str, cmd:list[str], run:Path) -> dict:
