@@ -231,11 +231,13 @@ def window_record(window:list[dict], # per iteration: losses, time, data_time, l
 
 # %% ../nbs/20_train.ipynb #je718dca
 def check_precision(cfg:TrainConfig, device:torch.device):
-    "Refuse `cpu_bf16` where bf16 is not native on this CPU (it would be emulated, slower than fp32), naming the flag and the reason."
-    if cfg.cpu_bf16 and device.type == 'cpu':
-        from scnet.bench import bf16_support
-        ok, why = bf16_support()
-        if not ok: raise ValueError(f'--bf16 (train.cpu_bf16): {why}; train in fp32 (drop the flag)')
+    "Refuse `cpu_bf16` on a GPU, or where bf16 is not native on this CPU (emulated, slower than fp32), naming the flag and the reason."
+    if not cfg.cpu_bf16: return
+    if device.type != 'cpu':
+        raise ValueError('--bf16 (train.cpu_bf16) is CPU bf16 autocast; on a GPU, AMP (fp16 autocast + GradScaler) is on unless --no-amp')
+    from scnet.bench import bf16_support
+    ok, why = bf16_support()
+    if not ok: raise ValueError(f'--bf16 (train.cpu_bf16): {why}; train in fp32 (drop the flag)')
 
 # %% ../nbs/20_train.ipynb #3345da7a
 class TrainRun:

@@ -1,9 +1,11 @@
 """Issue 11/12: one DDP training step of the demo model on 2 CPU processes x 1 thread (gloo), DDP settings side by side.
 
     python scripts/ddp_step_bench.py 15 results/recipe_trials/ddp_settings.json alone,ddp_unused,ddp,ddp_view,ddp_bf16,ddp_fused
+    python scripts/ddp_step_bench.py 15 results/bench/train/ddp_bf16amp.json alone,ddp_fused,ddp_fused_bf16amp
 
 Each rank trains on its own shapes images at 256 px (batch 1), 2 rounds over the settings, the first 3 steps of each
-dropped; the json holds the median seconds of a whole step and of its clip + optimiser part. `alone`: the two
+dropped; the json holds the median seconds of a whole step and of its clip + optimiser part. `ddp_bf16`
+compresses the gradients to bf16 for the allreduce; `ddp_fused_bf16amp` runs the forward under CPU bf16 autocast. `alone`: the two
 processes train independently at the same time (no gradient exchange), the floor for DDP.
 """
 import os, sys, time, json, statistics
@@ -25,7 +27,8 @@ def run(rank, world, steps, out, which):
     configs = {'alone': None, 'ddp_unused': dict(find_unused_parameters=True), 'ddp': dict(find_unused_parameters=False),
                'ddp_view': dict(find_unused_parameters=False, gradient_as_bucket_view=True),
                'ddp_bf16': dict(find_unused_parameters=False, gradient_as_bucket_view=True),
-               'ddp_fused': dict(find_unused_parameters=False, gradient_as_bucket_view=True)}
+               'ddp_fused': dict(find_unused_parameters=False, gradient_as_bucket_view=True),
+               'ddp_fused_bf16amp': dict(find_unused_parameters=False, gradient_as_bucket_view=True)}
     configs = {k: v for k, v in configs.items() if k in which}
     for rep in range(2):
         for name, kw in configs.items():
@@ -33,12 +36,14 @@ def run(rank, world, steps, out, which):
             m = build_model(demo_model_config()).train()
             net = m if kw is None else DDP(m, **kw)
             if name == 'ddp_bf16': net.register_comm_hook(None, H.bf16_compress_hook)
-            opt = torch.optim.SGD(m.parameters(), lr=0.005, momentum=0.9, weight_decay=1e-4, fused=(name == 'ddp_fused') or None)
+            opt = torch.optim.SGD(m.parameters(), lr=0.005, momentum=0.9, weight_decay=1e-4, fused=name.startswith('ddp_fused') or None)
+            amp = name.endswith('bf16amp')  # CPU bf16 autocast of the forward, as TrainConfig.cpu_bf16 runs it
             ts, tb = [], []
             dist.barrier()
             for i, (x, t) in enumerate(batches):
                 t0 = time.perf_counter()
-                l = net(x, t); loss = sum(l.values())
+                with torch.autocast('cpu', dtype=torch.bfloat16, enabled=amp): l = net(x, t)
+                loss = sum(l.values())
                 opt.zero_grad(set_to_none=True); loss.backward()
                 t1 = time.perf_counter()
                 torch.nn.utils.clip_grad_norm_(m.parameters(), 35); opt.step()
