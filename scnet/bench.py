@@ -12,29 +12,18 @@ from typing import Callable
 import torch
 from torch import nn, Tensor
 
-from .core import setup_cpu, save_json
+# the precision checks live in `scnet.core` (training and evaluation use them too); the bench re-exports them
+from .core import setup_cpu, save_json, cpu_flags, bf16_support, bf16_mode
 from . import box_head
 
 # %% auto #0
-__all__ = ['MODELS', 'TABLE_MODELS', 'MODES', 'REFERENCE', 'cpu_flags', 'machine_info', 'bf16_support', 'bf16_mode',
-           'interleaved', 'matmul_rate', 'conv_rate', 'count_flops', 'calibrate_bn', 'build_bench_model', 'bench_input',
-           'n_detections', 'mode_call', 'channels_last_copy', 'inference_copies', 'match_detections', 'bf16_accuracy',
-           'train_step_call', 'demo_train_setup', 'bench_inference', 'bench_training', 'bench_components',
-           'bench_parser', 'main']
+__all__ = ['MODELS', 'TABLE_MODELS', 'MODES', 'REFERENCE', 'machine_info', 'interleaved', 'matmul_rate', 'conv_rate',
+           'count_flops', 'calibrate_bn', 'build_bench_model', 'bench_input', 'n_detections', 'mode_call',
+           'channels_last_copy', 'inference_copies', 'match_detections', 'bf16_accuracy', 'train_step_call',
+           'demo_train_setup', 'bench_inference', 'bench_training', 'bench_components', 'bench_parser', 'main']
 
 # %% ../nbs/24_bench.ipynb #dcdbcd43
 _ISA = ('avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'amx_tile', 'amx_bf16')
-
-def cpu_flags() -> tuple[str, set]:
-    "The CPU's model name and flags from /proc/cpuinfo (empty where there is none)."
-    model, flags = platform.processor() or platform.machine(), set()
-    try: lines = Path('/proc/cpuinfo').read_text().splitlines()
-    except OSError: return model, flags
-    for l in lines:
-        k, _, v = l.partition(':')
-        if k.strip() == 'model name': model = v.strip()
-        if k.strip() == 'flags': flags = set(v.split()); break
-    return model, flags
 
 def machine_info() -> dict:
     "CPU model, the ISA flags that matter here, torch's kernel level, threads and versions; the GPU when present."
@@ -45,29 +34,6 @@ def machine_info() -> dict:
              torchvision=torchvision.__version__, python=sys.version.split()[0])
     if torch.cuda.is_available(): d['gpu'] = torch.cuda.get_device_name(0)
     return d
-
-# %% ../nbs/24_bench.ipynb #f8b2bd75
-def bf16_support(device:str='cpu') -> tuple[bool, str]:
-    "Whether bf16 is native on `device`, and why (the record and the CLI print the reason)."
-    if device.startswith('cuda'):
-        ok = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
-        return ok, 'CUDA bf16 supported' if ok else 'this GPU has no bf16'
-    _, f = cpu_flags()
-    # oneDNN runs bf16 convs and matmuls; capped below its bf16 kernels (as the AVX2 test path caps it) it emulates them
-    isa = (os.environ.get('ONEDNN_MAX_CPU_ISA') or os.environ.get('DNNL_MAX_CPU_ISA') or 'ALL').upper()
-    if isa not in ('ALL', 'DEFAULT') and not any(k in isa for k in ('BF16', 'FP16', 'AMX')):
-        return False, f'ONEDNN_MAX_CPU_ISA={isa} keeps oneDNN below its bf16 kernels: bf16 would be emulated, so the bf16 mode is off'
-    if 'amx_bf16' in f: return True, 'AMX-BF16 tiles (bf16 matmul/conv several times fp32)'
-    if 'avx512_bf16' in f: return True, 'AVX512-BF16 dot products (vdpbf16ps), no AMX'
-    return False, 'no AVX512-BF16 or AMX-BF16: bf16 would be emulated and slower than fp32, so the bf16 mode is off'
-
-@contextlib.contextmanager
-def bf16_mode(on:bool=True, device:str='cpu'):
-    "bf16 autocast (never the default; fp32 is what parity checks). Raises where bf16 is not native."
-    if not on: yield; return
-    ok, why = bf16_support(device)
-    if not ok: raise RuntimeError(f'bf16 mode: {why}')
-    with torch.autocast(device.split(':')[0], dtype=torch.bfloat16): yield
 
 # %% ../nbs/24_bench.ipynb #3ea77ec4
 def _sync():

@@ -4,7 +4,7 @@
 
 # %% ../nbs/00_core.ipynb #00000002
 from __future__ import annotations
-import json, os, platform, random, re, socket, sys, tempfile, time
+import contextlib, json, os, platform, random, re, socket, sys, tempfile, time
 from dataclasses import asdict, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -13,9 +13,10 @@ import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['FIXTURE_REL', 'seed_everything', 'rng_state', 'set_rng_state', 'default_device', 'setup_cpu', 'to_device',
-           'stale_tmp_files', 'atomic_write', 'save_json', 'from_dict', 'env_info', 'find_fixture', 'rel_err',
-           'sigmoid_tol', 'param_block', 'grad_errors', 'set_section', 'apply_overrides']
+__all__ = ['FIXTURE_REL', 'seed_everything', 'rng_state', 'set_rng_state', 'default_device', 'setup_cpu', 'cpu_flags',
+           'bf16_support', 'bf16_mode', 'to_device', 'stale_tmp_files', 'atomic_write', 'save_json', 'from_dict',
+           'env_info', 'find_fixture', 'rel_err', 'sigmoid_tol', 'param_block', 'grad_errors', 'set_section',
+           'apply_overrides']
 
 # %% ../nbs/00_core.ipynb #00000005
 def seed_everything(seed:int=0, # the one seed for python, numpy and torch (CPU and every GPU)
@@ -49,6 +50,40 @@ def setup_cpu(threads:int|None=None, # torch intra-op threads (None: leave torch
     "Make CPU runs fast: flush denormals to zero, optionally set the thread count."
     torch.set_flush_denormal(True)
     if threads: torch.set_num_threads(threads)
+
+# %% ../nbs/00_core.ipynb #j9196b56
+def cpu_flags() -> tuple[str, set]:
+    "The CPU's model name and flags from /proc/cpuinfo (empty where there is none)."
+    model, flags = platform.processor() or platform.machine(), set()
+    try: lines = Path('/proc/cpuinfo').read_text().splitlines()
+    except OSError: return model, flags
+    for l in lines:
+        k, _, v = l.partition(':')
+        if k.strip() == 'model name': model = v.strip()
+        if k.strip() == 'flags': flags = set(v.split()); break
+    return model, flags
+
+def bf16_support(device:str='cpu') -> tuple[bool, str]:
+    "Whether bf16 is native on `device`, and why (the record and the CLI print the reason)."
+    if device.startswith('cuda'):
+        ok = torch.cuda.is_available() and torch.cuda.is_bf16_supported()
+        return ok, 'CUDA bf16 supported' if ok else 'this GPU has no bf16'
+    _, f = cpu_flags()
+    # oneDNN runs bf16 convs and matmuls; capped below its bf16 kernels (as the AVX2 test path caps it) it emulates them
+    isa = (os.environ.get('ONEDNN_MAX_CPU_ISA') or os.environ.get('DNNL_MAX_CPU_ISA') or 'ALL').upper()
+    if isa not in ('ALL', 'DEFAULT') and not any(k in isa for k in ('BF16', 'FP16', 'AMX')):
+        return False, f'ONEDNN_MAX_CPU_ISA={isa} keeps oneDNN below its bf16 kernels: bf16 would be emulated, so the bf16 mode is off'
+    if 'amx_bf16' in f: return True, 'AMX-BF16 tiles (bf16 matmul/conv several times fp32)'
+    if 'avx512_bf16' in f: return True, 'AVX512-BF16 dot products (vdpbf16ps), no AMX'
+    return False, 'no AVX512-BF16 or AMX-BF16: bf16 would be emulated and slower than fp32, so the bf16 mode is off'
+
+@contextlib.contextmanager
+def bf16_mode(on:bool=True, device:str='cpu'):
+    "bf16 autocast (never the default; fp32 is what parity checks). Raises where bf16 is not native."
+    if not on: yield; return
+    ok, why = bf16_support(device)
+    if not ok: raise RuntimeError(f'bf16 mode: {why}')
+    with torch.autocast(device.split(':')[0], dtype=torch.bfloat16): yield
 
 # %% ../nbs/00_core.ipynb #00000011
 def to_device(x:Any, # a tensor, or lists/tuples/dicts of them (other leaves are returned as they are)

@@ -158,7 +158,7 @@ def demo_parser() -> argparse.ArgumentParser:
 
 def demo_precision(choice:str) -> tuple[bool, str]:
     "(train in bf16?, why) for `--precision`; 'bf16' where it is not native is an error naming the flag."
-    from scnet.bench import bf16_support
+    from scnet.core import bf16_support
     if choice == 'fp32' or torch.cuda.is_available(): return False, 'fp32' + (' (a GPU trains with AMP)' if torch.cuda.is_available() else '')
     ok, why = bf16_support()
     if choice == 'bf16' and not ok: raise ValueError(f'--precision bf16: {why}')

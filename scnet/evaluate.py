@@ -96,10 +96,10 @@ def infer_results(model:nn.Module, # model contract: eval mode gives pred_* in o
                   label2cat:dict, # label -> original category id
                   amp:bool=False, # fp16 autocast on CUDA (the reference evaluates in fp32)
                   progress:bool=True,
-                  bf16:bool=False) -> list[dict]: # bf16 autocast on a CPU (`scnet.bench.bf16_mode`: native bf16 only)
+                  bf16:bool=False) -> list[dict]: # bf16 autocast on a CPU (`scnet.core.bf16_mode`: native bf16 only)
     "COCO result records of every image in `loader` (all ranks' shares, duplicates removed)."
     from tqdm.auto import tqdm
-    from scnet.bench import bf16_mode
+    from scnet.core import bf16_mode
     device = next(model.parameters()).device; was = model.training; model.eval()
     per_image = {}
     for images, targets in tqdm(loader, disable=not progress or (dist.is_initialized() and dist.get_rank() > 0),
@@ -245,7 +245,7 @@ def main(argv:list[str]|None=None) -> int:
     device = torch.device('cuda', local) if torch.cuda.is_available() and not a.cpu else default_device(True)
     if a.bf16:
         if device.type != 'cpu': raise ValueError('--bf16 is CPU bf16 autocast; on a GPU use --amp')
-        from scnet.bench import bf16_support
+        from scnet.core import bf16_support
         ok, why = bf16_support()
         if not ok: raise ValueError(f'--bf16: {why}')
     model, rc = load_trained(a.checkpoint, device, a.set)

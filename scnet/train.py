@@ -52,7 +52,7 @@ class TrainConfig:
     calib_iters: int = 12 # iterations timed before a time budget is turned into an iteration count
     grad_clip: float | None = None # max global gradient norm (None: no clipping, as the reference)
     amp: bool = True # autocast + GradScaler on CUDA (CPU runs stay fp32 unless `cpu_bf16`)
-    cpu_bf16: bool = False # bf16 autocast on a CPU with native bf16 (`scnet.bench.bf16_support`); never the default: fp32 is what parity checks
+    cpu_bf16: bool = False # bf16 autocast on a CPU with native bf16 (`scnet.core.bf16_support`); never the default: fp32 is what parity checks
     seed: int = 0
     num_workers: int = 2 # data-loading processes per training process
     log_every: int = 20 # iterations between log.jsonl lines
@@ -235,7 +235,7 @@ def check_precision(cfg:TrainConfig, device:torch.device):
     if not cfg.cpu_bf16: return
     if device.type != 'cpu':
         raise ValueError('--bf16 (train.cpu_bf16) is CPU bf16 autocast; on a GPU, AMP (fp16 autocast + GradScaler) is on unless --no-amp')
-    from scnet.bench import bf16_support
+    from scnet.core import bf16_support
     ok, why = bf16_support()
     if not ok: raise ValueError(f'--bf16 (train.cpu_bf16): {why}; train in fp32 (drop the flag)')
 
