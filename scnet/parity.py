@@ -478,18 +478,24 @@ def _grad_rows(ours32:dict, ours64:dict, ref:dict) -> list[Row]:
     return rows
 
 def check_fixture(d:str|Path, # a fixture folder
-                  verbose:bool=False) -> tuple[list[Row], dict[str, str]]: # rows; recorded entries not compared, with why
+                  verbose:bool=False, # progress lines on stderr, flushed (a run stopped by a time limit shows how far it got)
+                 ) -> tuple[list[Row], dict[str, str]]: # rows; recorded entries not compared, with why
     "Build the fixture's model, convert its weights, and compare every recorded output."
+    t0 = time.time()
+    def say(what):
+        if verbose: print(f'  [{time.time() - t0:5.1f} s] {Path(d).name}: {what}', file=sys.stderr, flush=True)
     fx = load_fixture(d)
-    model = model_from_fixture(fx)
+    model = model_from_fixture(fx); say('model built, reference weights converted')
     inf, trn = fx['inference'], fx['train']
     ref_inf = dict(inf, det_masks=unpack_masks(inf), end_to_end=dict(det_bboxes=inf['det_bboxes'], det_scores=inf['det_scores'],
                    det_labels=inf['det_labels'], det_masks=unpack_masks(inf), det_mask_areas=inf['det_mask_areas']))
-    r1, s1 = _rows('', inference_outputs(model, inf), ref_inf)
+    r1, s1 = _rows('', inference_outputs(model, inf), ref_inf); say('inference compared')
     tr = train_outputs(model, trn, inf)
     ref_tr = reference_train(trn)
     r2, s2 = _rows('train.', {k: v for k, v in tr.items() if k != 'grad_norms'}, {k: v for k, v in ref_tr.items() if k != 'grad_norms'})
-    return r1 + r2 + _grad_rows(tr['grad_norms'], grad_norms_float64(fx), ref_tr['grad_norms']), s1 | s2
+    say('training step (float32) compared')
+    g64 = grad_norms_float64(fx); say('float64 gradients done')
+    return r1 + r2 + _grad_rows(tr['grad_norms'], g64, ref_tr['grad_norms']), s1 | s2
 
 # %% ../nbs/12_parity.ipynb #0000001c
 def format_rows(rows:list[Row]) -> str:
@@ -510,7 +516,7 @@ def main(argv:list[str]|None=None) -> int:
     a = p.parse_args(argv)
     if a.threads: torch.set_num_threads(a.threads)
     t0 = time.time()
-    rows, skipped = check_fixture(a.fixture)
+    rows, skipped = check_fixture(a.fixture, verbose=True)
     print(format_rows(rows))
     bad = [r.name for r in rows if not r.ok]
     print(f'\n{len(rows)} outputs compared in {time.time() - t0:.1f} s. Recorded but not compared, and why:')
