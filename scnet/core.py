@@ -14,9 +14,9 @@ import torch
 
 # %% auto #0
 __all__ = ['FIXTURE_REL', 'seed_everything', 'rng_state', 'set_rng_state', 'default_device', 'setup_cpu', 'cpu_flags',
-           'bf16_support', 'bf16_mode', 'to_device', 'stale_tmp_files', 'atomic_write', 'save_json', 'from_dict',
-           'env_info', 'find_fixture', 'rel_err', 'sigmoid_tol', 'param_block', 'grad_errors', 'set_section',
-           'apply_overrides']
+           'bf16_support', 'require_bf16', 'bf16_mode', 'to_device', 'stale_tmp_files', 'atomic_write', 'save_json',
+           'from_dict', 'env_info', 'find_fixture', 'rel_err', 'sigmoid_tol', 'param_block', 'grad_errors',
+           'set_section', 'apply_overrides']
 
 # %% ../nbs/00_core.ipynb #00000005
 def seed_everything(seed:int=0, # the one seed for python, numpy and torch (CPU and every GPU)
@@ -76,6 +76,13 @@ def bf16_support(device:str='cpu') -> tuple[bool, str]:
     if 'amx_bf16' in f: return True, 'AMX-BF16 tiles (bf16 matmul/conv several times fp32)'
     if 'avx512_bf16' in f: return True, 'AVX512-BF16 dot products (vdpbf16ps), no AMX'
     return False, 'no AVX512-BF16 or AMX-BF16: bf16 would be emulated and slower than fp32, so the bf16 mode is off'
+
+def require_bf16(flag:str, # the flag or config key that asked for bf16, named in the error
+                 hint:str='') -> str: # what to do instead, appended to the error
+    "Why bf16 is native on this CPU; where it is not, a `ValueError` naming `flag` (train, eval and demo ask through it)."
+    ok, why = bf16_support()
+    if not ok: raise ValueError(f'{flag}: {why}{hint}')
+    return why
 
 @contextlib.contextmanager
 def bf16_mode(on:bool=True, device:str='cpu'):

@@ -10,7 +10,8 @@ import torch.distributed as dist
 from torch import nn
 
 # %% auto #0
-__all__ = ['dist_setup', 'is_main', 'unwrap', 'is_main_env', 'reduce_mean', 'all_gather', 'max_over_ranks']
+__all__ = ['dist_setup', 'is_main', 'unwrap', 'is_main_env', 'reduce_mean', 'all_gather', 'max_over_ranks', 'HostGradMean',
+           'same_host_cpu_group']
 
 # %% ../nbs/14_dist.ipynb #9af725e2
 def dist_setup() -> tuple[int, int, int]:
@@ -52,3 +53,65 @@ def max_over_ranks(v:torch.Tensor) -> torch.Tensor:
     "`v` replaced, element by element, by its maximum over the ranks (in place)."
     if dist.is_initialized(): dist.all_reduce(v, op=dist.ReduceOp.MAX)
     return v
+
+# %% ../nbs/14_dist.ipynb #j6f723d7
+class HostGradMean:
+    "The mean of every rank's gradients, through shared memory: for CPU processes on one host (DDP's allreduce goes through gloo's TCP)."
+    def __init__(self, params, # the parameters that train (float32, on the CPU)
+                 rank:int=0, world:int=1,
+                 name:str|None=None, # shared-memory name; None: rank 0 makes one and sends it to the others
+                 barrier=None, # a call that waits for every rank (None: the process group's `dist.barrier`)
+                 root:str='/dev/shm'):
+        import secrets
+        from pathlib import Path
+        self.params = [p for p in params if p.requires_grad]
+        bad = [tuple(p.shape) for p in self.params if p.dtype != torch.float32 or p.device.type != 'cpu']
+        if bad: raise ValueError(f'HostGradMean averages float32 CPU parameters; got others, shapes {bad[:3]}')
+        self.rank, self.world = rank, world
+        self.barrier = barrier or (dist.barrier if world > 1 else (lambda: None))
+        if name is None:
+            box = [f'scnet_grads_{os.getpid()}_{secrets.token_hex(4)}']
+            if world > 1: dist.broadcast_object_list(box, 0)
+            name = box[0]
+        n = sum(p.numel() for p in self.params)
+        paths = [Path(root) / f'{name}_{k}' for k in range(world)]
+        try: # each rank makes its own buffer (a new file is zeros), then maps the others'
+            own = torch.from_file(str(paths[rank]), shared=True, size=n, dtype=torch.float32)
+            self.barrier()
+            self.bufs = [own if k == rank else torch.from_file(str(paths[k]), shared=True, size=n, dtype=torch.float32)
+                         for k in range(world)]
+            self.barrier()
+        finally: paths[rank].unlink(missing_ok=True) # mapped everywhere: the memory lives on, and no file is left behind
+        off = 0
+        for p in self.params: # each .grad a view of the buffer, with the parameter's own strides (channels-last too)
+            p.grad = own.as_strided(p.shape, p.stride(), off); off += p.numel()
+        self.grads = [p.grad for p in self.params]
+        self.part = slice(rank * n // world, (rank + 1) * n // world) # the slice this rank averages
+
+    def check(self):
+        "Raise if a `.grad` is no longer a view of the buffer (e.g. `zero_grad(set_to_none=True)` dropped it)."
+        if any(p.grad is not g for p, g in zip(self.params, self.grads)):
+            raise RuntimeError("a parameter's .grad was replaced (zero_grad(set_to_none=True)?): HostGradMean averages "
+                               "only its shared buffers; zero them with HostGradMean.zero_grad")
+
+    def zero_grad(self):
+        "Zero this rank's gradients (the buffer), before a backward pass."
+        self.check(); self.bufs[self.rank].zero_()
+
+    def average(self):
+        "After every rank's backward: every `.grad` becomes the mean over the ranks (the same bits on every rank)."
+        self.check()
+        if self.world == 1: return
+        self.barrier() # every rank's gradients are written
+        acc = self.bufs[0][self.part].clone()
+        for b in self.bufs[1:]: acc += b[self.part]
+        acc /= self.world
+        for b in self.bufs: b[self.part].copy_(acc)
+        self.barrier() # every slice is averaged; nobody zeroes a buffer that another rank still reads
+
+def same_host_cpu_group() -> bool:
+    "True where every rank is a CPU process on this host with a writable /dev/shm: where `HostGradMean` can replace DDP."
+    import socket
+    if not dist.is_initialized() or dist.get_backend() != 'gloo' or torch.cuda.is_available(): return False
+    mine = (socket.gethostname(), os.path.isdir('/dev/shm') and os.access('/dev/shm', os.W_OK))
+    return all(r == mine for r in all_gather(mine)) and mine[1] # a collective: every rank calls it

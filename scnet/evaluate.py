@@ -245,9 +245,8 @@ def main(argv:list[str]|None=None) -> int:
     device = torch.device('cuda', local) if torch.cuda.is_available() and not a.cpu else default_device(True)
     if a.bf16:
         if device.type != 'cpu': raise ValueError('--bf16 is CPU bf16 autocast; on a GPU use --amp')
-        from scnet.core import bf16_support
-        ok, why = bf16_support()
-        if not ok: raise ValueError(f'--bf16: {why}')
+        from scnet.core import require_bf16
+        require_bf16('--bf16')
     model, rc = load_trained(a.checkpoint, device, a.set)
     scale = tuple(a.scale or rc.get('data', {}).get('scale') or (1333, 800))
     ds, ann = _eval_data(a, rc, scale)

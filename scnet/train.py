@@ -19,7 +19,7 @@ from fastcore.basics import patch
 from .transforms import collate
 from .core import (seed_everything, rng_state, set_rng_state, setup_cpu, to_device,
                         atomic_write, save_json, from_dict, env_info, apply_overrides, set_section)
-from .dist import dist_setup, is_main, is_main_env, unwrap, reduce_mean, max_over_ranks
+from .dist import dist_setup, is_main, is_main_env, unwrap, reduce_mean, max_over_ranks, HostGradMean, same_host_cpu_group
 from .checkpoint import save_checkpoint, load_checkpoint, find_resume, CheckpointUnreadable, from_plain_rng
 from .data import DataConfig, resolve_data, data_datasets
 from .baselines import PRESETS, METHODS, preset_config
@@ -60,6 +60,7 @@ class TrainConfig:
     eval_every: int = 1 # evaluate every N epochs (0: only at the end)
     channels_last: bool = False # NHWC convolutions (faster on recent GPUs and some CPUs)
     find_unused_parameters: bool = False # DDP: every method gives every parameter a gradient in every step (tested below)
+    host_grad_mean: bool = True # CPU processes on one host average gradients through shared memory (`scnet.dist.HostGradMean`), not DDP
     max_nonfinite: int = 0 # steps with a non-finite (or above `max_loss`) loss to skip before stopping (0: stop at the first)
     max_loss: float | None = None # a total loss above this counts as diverged, like a NaN (None: only NaN/inf)
 
@@ -174,7 +175,8 @@ class NonFiniteLoss(FloatingPointError):
                          f'diverging loss: total {sum(losses.values()):.3g} > max_loss {max_loss:g}; all terms {losses}')
 
 def train_step(model:nn.Module, images:torch.Tensor, targets:list[dict], optimizer, scaler, cfg:TrainConfig,
-               device:torch.device) -> dict[str, float]:
+               device:torch.device,
+               grad_mean:HostGradMean|None=None) -> dict[str, float]: # averages the gradients where DDP does not wrap `model`
     "One SGD step (AMP on CUDA, bf16 autocast on CPU if asked); the losses averaged over the ranks; `NonFiniteLoss` leaves the weights as they were."
     # bf16 keeps fp32's exponent range, so the CPU path needs no loss scaling (the scaler is off there)
     cuda = device.type == 'cuda'
@@ -183,8 +185,10 @@ def train_step(model:nn.Module, images:torch.Tensor, targets:list[dict], optimiz
     lv = reduce_mean(losses)
     if not all(map(math.isfinite, lv.values())) or (cfg.max_loss is not None and sum(lv.values()) > cfg.max_loss):
         raise NonFiniteLoss(lv, cfg.max_loss)
-    optimizer.zero_grad(set_to_none=True)
+    if grad_mean is None: optimizer.zero_grad(set_to_none=True)
+    else: grad_mean.zero_grad() # the gradients stay views of the shared buffers
     scaler.scale(sum(losses.values())).backward()
+    if grad_mean is not None: grad_mean.average()
     if cfg.grad_clip:
         scaler.unscale_(optimizer)
         nn.utils.clip_grad_norm_([p for g in optimizer.param_groups for p in g['params']], cfg.grad_clip)
@@ -235,9 +239,8 @@ def check_precision(cfg:TrainConfig, device:torch.device):
     if not cfg.cpu_bf16: return
     if device.type != 'cpu':
         raise ValueError('--bf16 (train.cpu_bf16) is CPU bf16 autocast; on a GPU, AMP (fp16 autocast + GradScaler) is on unless --no-amp')
-    from scnet.core import bf16_support
-    ok, why = bf16_support()
-    if not ok: raise ValueError(f'--bf16 (train.cpu_bf16): {why}; train in fp32 (drop the flag)')
+    from scnet.core import require_bf16
+    require_bf16('--bf16 (train.cpu_bf16)', '; train in fp32 (drop the flag)')
 
 # %% ../nbs/20_train.ipynb #3345da7a
 class TrainRun:
@@ -277,18 +280,24 @@ def resume(self:TrainRun, path:str|Path):
 
 @patch
 def start(self:TrainRun, resume:str|Path|None, run_config:dict|None, progress:bool):
-    "Resume or seed; config.json and env.json; the log, the DDP wrapper and the progress bar."
+    "Resume or seed; the gradient exchange (shared memory or DDP); config.json and env.json; the log and the progress bar."
     self.extra = dict(config=asdict(self.cfg), run_config=run_config or {})
     if resume: self.resume(resume)
     else: seed_everything(self.cfg.seed + self.rank)
+    self.net, self.grad_mean, sync = self.model, None, 'none (one process)'
+    if self.world > 1 and self.device.type == 'cpu' and self.cfg.host_grad_mean and same_host_cpu_group():
+        for t in self.model.state_dict().values(): dist.broadcast(t, 0) # as DDP starts: every rank from rank 0's weights
+        self.grad_mean = HostGradMean([p for g in self.optimizer.param_groups for p in g['params']], self.rank, self.world)
+        sync = f'shared memory ({self.world} CPU processes on one host, scnet.dist.HostGradMean)'
+    elif self.world > 1:
+        self.net = nn.parallel.DistributedDataParallel(self.model, device_ids=[self.device.index] if self.device.type == 'cuda' else None,
+                                                       find_unused_parameters=self.cfg.find_unused_parameters)
+        sync = f'DDP allreduce ({dist.get_backend()}, {self.world} processes)'
     if is_main():
         self.out_dir.mkdir(parents=True, exist_ok=True)
         save_json(dict(train=asdict(self.cfg), **(run_config or {})), self.out_dir / 'config.json')
-        save_json(dict(env_info(), world_size=self.world, device=str(self.device)), self.out_dir / 'env.json')
+        save_json(dict(env_info(), world_size=self.world, device=str(self.device), grad_sync=sync), self.out_dir / 'env.json')
     self.log = RunLog(self.out_dir, truncate_after=self.state['iter'] if resume else None)
-    self.net = (nn.parallel.DistributedDataParallel(self.model, device_ids=[self.device.index] if self.device.type == 'cuda' else None,
-                                                    find_unused_parameters=self.cfg.find_unused_parameters)
-                if self.world > 1 else self.model)
     from tqdm.auto import tqdm
     # a log file (stderr not a terminal) gets a bar line every 30 s, not every step (a run's train.out stays small)
     self.pbar = tqdm(total=self.state['total_iters'], initial=self.state['iter'], disable=not (progress and is_main()),
@@ -346,7 +355,7 @@ def step(self:TrainRun, images:torch.Tensor, targets:list[dict]) -> bool:
     images = images.to(self.device, non_blocking=True); targets = to_device(targets, self.device)
     if cfg.channels_last: images = images.contiguous(memory_format=torch.channels_last)
     lr = self.optimizer.param_groups[0]['lr']
-    try: lv = train_step(self.net, images, targets, self.optimizer, self.scaler, cfg, self.device)
+    try: lv = train_step(self.net, images, targets, self.optimizer, self.scaler, cfg, self.device, self.grad_mean)
     except NonFiniteLoss as e: self.skip(e); return False
     self.scheduler.step(); st['iter'] += 1; self.sampler.start += cfg.batch_size
     lv['loss'] = sum(lv.values())

@@ -2,11 +2,14 @@
 
     python scripts/ddp_step_bench.py 15 results/recipe_trials/ddp_settings.json alone,ddp_unused,ddp,ddp_view,ddp_bf16,ddp_fused
     python scripts/ddp_step_bench.py 15 results/bench/train/ddp_bf16amp.json alone,ddp_fused,ddp_fused_bf16amp
+    python scripts/ddp_step_bench.py 15 results/bench/train/ddp_comm.json alone_bf16amp,ddp_fused_bf16amp,ddp_fused_comp_bf16amp
 
 Each rank trains on its own shapes images at 256 px (batch 1), 2 rounds over the settings, the first 3 steps of each
 dropped; the json holds the median seconds of a whole step and of its clip + optimiser part. `ddp_bf16`
 compresses the gradients to bf16 for the allreduce; `ddp_fused_bf16amp` runs the forward under CPU bf16 autocast. `alone`: the two
-processes train independently at the same time (no gradient exchange), the floor for DDP.
+processes train independently at the same time (no gradient exchange), the floor for DDP (`alone_bf16amp`: the
+same under bf16 autocast). `ddp_fused_comp_bf16amp`: bf16 autocast and bf16-compressed allreduce together. The json
+also holds one allreduce of all the gradients by itself (`allreduce_*`), fp32 and bf16.
 """
 import os, sys, time, json, statistics
 import torch, torch.distributed as dist, torch.multiprocessing as mp
@@ -24,18 +27,27 @@ def run(rank, world, steps, out, which):
     ds, _ = datasets('shapes', 'data/shapes', (256, 256))
     batches = [collate([ds[rank + world * i]]) for i in range(steps)]
     res = {}
+    # the gradient exchange by itself: one allreduce of all the demo model's gradients, fp32 and bf16, cores otherwise idle
+    n = sum(p.numel() for p in build_model(demo_model_config()).parameters())
+    for dt in (torch.float32, torch.bfloat16):
+        g = torch.ones(n, dtype=dt); ts = []
+        for _ in range(8):
+            dist.barrier(); t0 = time.perf_counter(); dist.all_reduce(g); ts.append(time.perf_counter() - t0)
+        res[f'allreduce_{n / 1e6:.1f}M_{str(dt)[6:]}'] = ts[2:]
     configs = {'alone': None, 'ddp_unused': dict(find_unused_parameters=True), 'ddp': dict(find_unused_parameters=False),
                'ddp_view': dict(find_unused_parameters=False, gradient_as_bucket_view=True),
                'ddp_bf16': dict(find_unused_parameters=False, gradient_as_bucket_view=True),
                'ddp_fused': dict(find_unused_parameters=False, gradient_as_bucket_view=True),
-               'ddp_fused_bf16amp': dict(find_unused_parameters=False, gradient_as_bucket_view=True)}
+               'ddp_fused_bf16amp': dict(find_unused_parameters=False, gradient_as_bucket_view=True),
+               'alone_bf16amp': None,
+               'ddp_fused_comp_bf16amp': dict(find_unused_parameters=False, gradient_as_bucket_view=True)}
     configs = {k: v for k, v in configs.items() if k in which}
     for rep in range(2):
         for name, kw in configs.items():
             torch.manual_seed(0)
             m = build_model(demo_model_config()).train()
             net = m if kw is None else DDP(m, **kw)
-            if name == 'ddp_bf16': net.register_comm_hook(None, H.bf16_compress_hook)
+            if name == 'ddp_bf16' or '_comp' in name: net.register_comm_hook(None, H.bf16_compress_hook)
             opt = torch.optim.SGD(m.parameters(), lr=0.005, momentum=0.9, weight_decay=1e-4, fused=name.startswith('ddp_fused') or None)
             amp = name.endswith('bf16amp')  # CPU bf16 autocast of the forward, as TrainConfig.cpu_bf16 runs it
             ts, tb = [], []

@@ -54,6 +54,11 @@ TRIALS = {
     'demo192_bf16': ('demo recipe + CPU bf16 autocast (AVX512-BF16, no AMX)', DDP + D192, ['train.lr=0.04', 'train.cpu_bf16=true']),
     'demo192_control_s1': ('control with seed 1 (weights, sampling and order): the spread of one 8-min trial',
                            DDP + D192, ['train.lr=0.04', 'train.seed=1']),
+    # session 7: the control is the bf16 demo recipe (192 px, lr 0.04, bf16 autocast)
+    'bf16_anchor4': ('bf16 demo recipe + RPN anchors of scale 4 (16-256 px over strides 4-64; demo: 8, 32-512 px): '
+                     'at 192 px the shapes are 21-150 px', DDP + D192, ['train.lr=0.04', 'train.cpu_bf16=true', 'model.rpn.scales=[4.0]']),
+    'bf16_pos50': ('bf16 demo recipe + half of the 32 sampled RoIs positive where there are enough (demo: a quarter)',
+                   DDP + D192, ['train.lr=0.04', 'train.cpu_bf16=true'] + [f'roi_heads.stages.{k}.pos_fraction=0.5' for k in range(3)]),
 }
 
 def summary(name:str, what:str, cmd:list[str], run:Path) -> dict:
