@@ -1,7 +1,8 @@
 """Issue 11's training target, measured on one machine in one run: the demo training loop of the code before issue 11
 (commit 0ddd620: 1 process x 2 threads, batch 2, fp32, 256 px, what the issue timed at 2.9 img/s) against this code
 at the same 256 px (2 processes x 1 thread, batch 1 each; fp32 and CPU bf16 autocast; gradients averaged through
-shared memory, and in bf16 also through DDP's allreduce) and as the demo ships (192 px, bf16).
+shared memory, and also through DDP's allreduce) and as the demo trains (192 px; bf16 where the CPU has it natively,
+otherwise fp32).
 
     python scripts/train_speed_vs_base.py 60 2 results/bench/train/vs_base.json   # ITERS ROUNDS OUT; nothing else running
 
@@ -51,14 +52,23 @@ def img_s(log:Path, skip:int=20) -> float:
 def main(iters:int, rounds:int, out:str):
     base = Path(tempfile.gettempdir()) / f'scnet_base_{BASE}'
     if not base.exists(): subprocess.run(['git', '-C', str(REPO), 'worktree', 'add', '--detach', str(base), BASE], check=True)
+    from scnet.core import bf16_support
+    bf16, why = bf16_support()
     settings = {
         'base_1p2t_b2_256_fp32': ('code before issue 11 (0ddd620): 1 process x 2 threads, batch 2, 256 px, fp32', None),
         'now_2p1t_b1_256_fp32': ('this code: 2 processes x 1 thread, batch 1 each, 256 px, fp32', (256, False)),
-        'now_2p1t_b1_256_bf16': ('this code: the same in CPU bf16 autocast', (256, True)),
-        'now_2p1t_b1_256_bf16_ddp': ('the same with DDP\'s gloo allreduce instead of the shared-memory mean (train.host_grad_mean=false)',
-                                     (256, True, ('train.host_grad_mean=false',))),
-        'now_2p1t_b1_192_bf16': ('this code as `scnet demo` trains: 192 px, bf16', (192, True)),
     }
+    # bf16 only where it is native (`scnet.core.bf16_support`); elsewhere the fp32 twins of the same comparisons
+    ddp = ('train.host_grad_mean=false',)
+    if bf16: settings |= {
+        'now_2p1t_b1_256_bf16': ('this code: the same in CPU bf16 autocast', (256, True)),
+        'now_2p1t_b1_256_bf16_ddp': ("the bf16 run with DDP's gloo allreduce instead of the shared-memory mean "
+                                     '(train.host_grad_mean=false)', (256, True, ddp)),
+        'now_2p1t_b1_192_bf16': ('this code as `scnet demo` trains here: 192 px, bf16', (192, True))}
+    else: settings |= {
+        'now_2p1t_b1_256_fp32_ddp': ("the fp32 run with DDP's gloo allreduce instead of the shared-memory mean "
+                                     '(train.host_grad_mean=false)', (256, False, ddp)),
+        'now_2p1t_b1_192_fp32': ('this code as `scnet demo` trains here: 192 px, fp32 (no native bf16)', (192, False))}
     runs = {k: [] for k in settings}
     with tempfile.TemporaryDirectory() as tmp:
         for r in range(rounds):
@@ -80,7 +90,7 @@ def main(iters:int, rounds:int, out:str):
     b = med['base_1p2t_b2_256_fp32']
     rec = dict(command=f'python scripts/train_speed_vs_base.py {iters} {rounds} {out}', base_commit=BASE,
                code=subprocess.run(['git', '-C', str(REPO), 'rev-parse', '--short', 'HEAD'], capture_output=True, text=True).stdout.strip(),
-               date=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), machine=cpu_flags()[0],
+               date=time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime()), machine=cpu_flags()[0], bf16=why,
                settings={k: v[0] for k, v in settings.items()}, iters=iters, rounds=rounds,
                img_s_runs=runs, median_img_s=med, speedup_vs_base={k: round(v / b, 2) for k, v in med.items()})
     save_json(rec, out)
