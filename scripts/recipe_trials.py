@@ -59,6 +59,10 @@ TRIALS = {
                      'at 192 px the shapes are 21-150 px', DDP + D192, ['train.lr=0.04', 'train.cpu_bf16=true', 'model.rpn.scales=[4.0]']),
     'bf16_pos50': ('bf16 demo recipe + half of the 32 sampled RoIs positive where there are enough (demo: a quarter)',
                    DDP + D192, ['train.lr=0.04', 'train.cpu_bf16=true'] + [f'roi_heads.stages.{k}.pos_fraction=0.5' for k in range(3)]),
+    # session 8, an AVX2-only CPU (no bf16): the control is the fp32 demo recipe there
+    'avx2_control': ('control: the demo recipe on an AVX2-only CPU (192 px, lr 0.04, fp32: no native bf16)', DDP + D192, ['train.lr=0.04']),
+    'avx2_cosine': ('the AVX2 control with a cosine decay to 0 over the budget instead of the 1x steps (decays at 8/12 and 11/12)',
+                    DDP + D192 + ['--decay', 'cosine'], ['train.lr=0.04']),
 }
 
 def summary(name:str, what:str, cmd:list[str], run:Path) -> dict:
