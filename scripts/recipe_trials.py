@@ -63,6 +63,8 @@ TRIALS = {
     'avx2_control': ('control: the demo recipe on an AVX2-only CPU (192 px, lr 0.04, fp32: no native bf16)', DDP + D192, ['train.lr=0.04']),
     'avx2_cosine': ('the AVX2 control with a cosine decay to 0 over the budget instead of the 1x steps (decays at 8/12 and 11/12)',
                     DDP + D192 + ['--decay', 'cosine'], ['train.lr=0.04']),
+    'avx2_control_s1': ('the AVX2 control with seed 1', DDP + D192, ['train.lr=0.04', 'train.seed=1']),
+    'avx2_cosine_s1': ('the cosine trial with seed 1', DDP + D192 + ['--decay', 'cosine'], ['train.lr=0.04', 'train.seed=1']),
 }
 
 def summary(name:str, what:str, cmd:list[str], run:Path) -> dict:
