@@ -103,10 +103,12 @@ class HostGradMean:
         self.check()
         if self.world == 1: return
         self.barrier() # every rank's gradients are written
-        acc = self.bufs[0][self.part].clone()
-        for b in self.bufs[1:]: acc += b[self.part]
+        # summed in place in this rank's own buffer: during `average` each slice of every buffer is touched only by
+        # the rank that owns the slice, so no temporary is needed (float addition commutes: the same bits for 2 ranks)
+        acc, others = self.bufs[self.rank][self.part], [b for k, b in enumerate(self.bufs) if k != self.rank]
+        for b in others: acc += b[self.part]
         acc /= self.world
-        for b in self.bufs: b[self.part].copy_(acc)
+        for b in others: b[self.part].copy_(acc)
         self.barrier() # every slice is averaged; nobody zeroes a buffer that another rank still reads
 
 def same_host_cpu_group() -> bool:

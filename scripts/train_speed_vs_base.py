@@ -33,16 +33,15 @@ seed_everything(0); m = build_model(demo_model_config(tr.num_classes, tr.num_sem
 fit(m, tr, demo_train_config(None, max_iters=int(sys.argv[3])), sys.argv[2], collate)
 """
 
+sys.path.insert(0, str(Path(__file__).parent))
+from recipe_trials import DDP, RECIPE  # the trials' launcher and demo recipe flags, not a copy of them
+
 def current_cmd(scale:int, bf16:bool, iters:int, out:str, sets:tuple=()) -> list[str]:
-    "This code's demo training loop as `scripts/recipe_trials.py` runs it (2 processes x 1 thread, batch 1 each)."
+    "This code's demo training loop as `scripts/recipe_trials.py` runs it (2 processes x 1 thread, batch 1 each), for `iters` iterations."
     from scnet.demo import DEMO_BUDGETS, budget_sets
-    return ([PY, '-m', 'torch.distributed.run', '--standalone', '--nproc_per_node', '2', '-m', 'scnet.train',
-             '--threads', '1', '--workers', '1', '--batch-size', '1', '--scale', str(scale), str(scale),
-             '--name', 'run', '--out', out, '--overwrite', '--max-iters', str(iters),
-             '--dataset', 'shapes', '--data', str(DATA), '--method', 't1_scnet', '--preset', 'demo', '--seed', '0',
-             '--schedule', '1x', '--lr', '0.04', '--lr-batch', '2', '--warmup-iters', '100', '--grad-clip', '35',
-             '--eval-every', '0', '--log-every', '10'] + (['--bf16'] if bf16 else [])
-            + ['--set', *budget_sets(3, **DEMO_BUDGETS), *sets])
+    return (DDP + ['--batch-size', '1', '--scale', str(scale), str(scale), '--name', 'run', '--out', out, '--overwrite',
+                   '--max-iters', str(iters), *RECIPE] + (['--bf16'] if bf16 else [])
+            + ['--set', *budget_sets(3, **DEMO_BUDGETS), 'train.lr=0.04', *sets])
 
 def img_s(log:Path, skip:int=20) -> float:
     "Median images per second over the logged windows after the first `skip` iterations."
