@@ -151,6 +151,8 @@ def demo_parser() -> argparse.ArgumentParser:
     p.add_argument('--threads', type=int, default=None, help='torch CPU threads per process (default: cores / processes)')
     p.add_argument('--workers', type=int, default=1, help='data-loading processes')
     p.add_argument('--seed', type=int, default=0)
+    p.add_argument('--decay', choices=('step', 'cosine'), default='step', help="after warm-up: the reference's 1x steps "
+                   '(x0.1 at 8/12 and 11/12 of the budget) or a cosine to 0 over it (default: %(default)s)')
     p.add_argument('--max-iters', type=int, default=None, help='stop after this many iterations (quick checks)')
     p.add_argument('--precision', choices=('auto', 'fp32', 'bf16'), default=DEMO_PRECISION,
                    help="training precision on a CPU: bf16 autocast needs native bf16; 'auto': bf16 where native, else fp32 "
@@ -189,7 +191,8 @@ def main(argv:list[str]|None=None) -> int:
     if budget < 60: raise ValueError(f'--minutes {a.minutes} leaves {budget:.0f} s for training; give at least 5')
     bf16, why = demo_precision(a.precision)
     print(f'precision: {why}', flush=True)
-    cfg = demo_train_config(budget, lr=a.lr, seed=a.seed, num_workers=a.workers, max_iters=a.max_iters, cpu_bf16=bf16)
+    cfg = demo_train_config(budget, lr=a.lr, seed=a.seed, num_workers=a.workers, max_iters=a.max_iters, cpu_bf16=bf16,
+                            decay=a.decay)
     rc = dict(model=asdict(mcfg), data=dict(dataset='shapes', root=str(a.data), scale=list(DEMO_SCALE), semantic='auto'),
               classes=train_ds.classes, cat_ids=list(train_ds.cat_ids), preset='demo (fewer RoIs, see scnet.demo)',
               command='scnet demo ' + ' '.join(argv if argv is not None else sys.argv[1:]), precision=why)
