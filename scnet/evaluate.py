@@ -158,7 +158,7 @@ def eval_parser() -> argparse.ArgumentParser:
     p.add_argument('--set', nargs='+', action='extend', default=[], metavar='KEY=VALUE', help='model test settings, e.g. roi_heads.score_thr=0.05')
     p.add_argument('--batch-size', type=int, default=2); p.add_argument('--workers', type=int, default=2)
     p.add_argument('--amp', action='store_true', help='fp16 inference on CUDA'); p.add_argument('--cpu', action='store_true')
-    p.add_argument('--bf16', action='store_true', help='bf16 autocast on a CPU with native bf16 (its accuracy cost against fp32)')
+    p.add_argument('--bf16', action='store_true', help='bf16 autocast on a CPU with native bf16, bf16 weights, predictors in fp32 (its accuracy cost against fp32)')
     return p
 
 def eval_out_dir(a, ann:Path) -> Path:
@@ -248,6 +248,9 @@ def main(argv:list[str]|None=None) -> int:
         from scnet.core import require_bf16
         require_bf16('--bf16')
     model, rc = load_trained(a.checkpoint, device, a.set)
+    if a.bf16:  # what the bench's bf16 mode runs: bf16 weights, channels-last, the score/box/mask predictors in fp32
+        from scnet.bench import channels_last_copy
+        model = channels_last_copy(model, bf16_weights=True)
     scale = tuple(a.scale or rc.get('data', {}).get('scale') or (1333, 800))
     ds, ann = _eval_data(a, rc, scale)
     ck_cats = [dict(id=i, name=n) for i, n in zip(rc.get('cat_ids') or [], rc.get('classes') or [])]
