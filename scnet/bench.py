@@ -4,7 +4,7 @@
 
 # %% ../nbs/24_bench.ipynb #8dec4ef4
 from __future__ import annotations
-import argparse, contextlib, copy, json, os, platform, resource, statistics, sys, time, types
+import argparse, contextlib, copy, json, os, platform, resource, statistics, sys, time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable
@@ -13,15 +13,14 @@ import torch
 from torch import nn, Tensor
 
 # the precision checks live in `scnet.core` (training and evaluation use them too); the bench re-exports them
-from .core import setup_cpu, save_json, cpu_flags, bf16_support, bf16_mode
+from .core import setup_cpu, save_json, cpu_flags, bf16_support, bf16_mode, PREDICTORS, is_predictor, channels_last_copy
 from . import box_head
 
 # %% auto #0
-__all__ = ['MODELS', 'TABLE_MODELS', 'MODES', 'PREDICTORS', 'REFERENCE', 'machine_info', 'interleaved', 'matmul_rate',
-           'conv_rate', 'count_flops', 'calibrate_bn', 'build_bench_model', 'bench_input', 'n_detections', 'mode_call',
-           'is_predictor', 'channels_last_copy', 'inference_copies', 'match_detections', 'bf16_accuracy',
-           'train_step_call', 'demo_train_setup', 'bench_inference', 'bench_training', 'bench_components',
-           'bench_parser', 'main']
+__all__ = ['MODELS', 'TABLE_MODELS', 'MODES', 'REFERENCE', 'machine_info', 'interleaved', 'matmul_rate', 'conv_rate',
+           'count_flops', 'calibrate_bn', 'build_bench_model', 'bench_input', 'n_detections', 'mode_call',
+           'inference_copies', 'match_detections', 'bf16_accuracy', 'train_step_call', 'demo_train_setup',
+           'bench_inference', 'bench_training', 'bench_components', 'bench_parser', 'main']
 
 # %% ../nbs/24_bench.ipynb #dcdbcd43
 _ISA = ('avx2', 'fma', 'avx512f', 'avx512_vnni', 'avx512_bf16', 'amx_tile', 'amx_bf16')
@@ -158,28 +157,6 @@ def mode_call(model:nn.Module, x:Tensor, meta:list, mode:str,
             with torch.inference_mode(), bf16_mode(bf, x.device.type): return cl_model[mode](xc, meta)
     else: raise ValueError(f'unknown mode {mode!r}; use one of {MODES}')
     return f
-
-# the layers that emit scores, box deltas and mask logits. bf16 outputs carry 8 significant bits, so the scores of
-# nearby detections tie or swap; in fp32 these layers are 0.1 % of the demo model's FLOPs, and on the trained demo
-# model they raise the detections matched to fp32's from 93.4 to 97.3 % (`scripts/bf16_match_ab.py`)
-PREDICTORS = ('rpn.head.rpn_cls', 'rpn.head.rpn_reg', 'fc_cls', 'fc_reg', 'mask_head.conv_logits')
-
-def is_predictor(name:str) -> bool: return name.endswith(PREDICTORS)
-
-def _fp32_forward(self, x, *a, **k):
-    # the layer's own forward with autocast off and fp32 input (its weights stay fp32)
-    with torch.autocast(x.device.type, enabled=False): return type(self).forward(self, x.float(), *a, **k)
-
-def channels_last_copy(model:nn.Module, bf16_weights:bool=False,
-                       keep_fp32:Callable[[str], bool]=is_predictor) -> nn.Module: # which conv/linear layers stay fp32 (by name)
-    "A deep copy of `model` with every 4-d weight channels-last; optionally conv/linear weights stored in bf16."
-    m = copy.deepcopy(model).to(memory_format=torch.channels_last)
-    if bf16_weights:  # inference only: autocast would cast every weight again in every forward
-        for name, mod in m.named_modules():
-            if not isinstance(mod, (nn.Conv2d, nn.ConvTranspose2d, nn.Linear)): continue
-            if keep_fp32(name): mod.forward = types.MethodType(_fp32_forward, mod)
-            else: mod.to(torch.bfloat16)
-    return m
 
 def inference_copies(model:nn.Module, modes:list) -> dict:
     "The channels-last (and bf16-weight) copies the *_cl modes run."

@@ -249,7 +249,7 @@ def main(argv:list[str]|None=None) -> int:
         require_bf16('--bf16')
     model, rc = load_trained(a.checkpoint, device, a.set)
     if a.bf16:  # what the bench's bf16 mode runs: bf16 weights, channels-last, the score/box/mask predictors in fp32
-        from scnet.bench import channels_last_copy
+        from scnet.core import channels_last_copy
         model = channels_last_copy(model, bf16_weights=True)
     scale = tuple(a.scale or rc.get('data', {}).get('scale') or (1333, 800))
     ds, ann = _eval_data(a, rc, scale)

@@ -20,11 +20,12 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from scnet.bench import bf16_accuracy, channels_last_copy, is_predictor
+from scnet.bench import bf16_accuracy
+from scnet.core import channels_last_copy, is_predictor
 from scnet.checkpoint import load_trained
 from scnet.core import setup_cpu
 
-VARIANTS = {  # name -> which conv/linear layers stay fp32 (`scnet.bench.channels_last_copy`'s keep_fp32)
+VARIANTS = {  # name -> which conv/linear layers stay fp32 (`scnet.core.channels_last_copy`'s keep_fp32)
     'bf16_cl': lambda n: False,
     'fp32_predictors': is_predictor,  # what the bench's bf16_cl mode now does
     'fp32_box_heads': lambda n: is_predictor(n) or '.bbox_head.' in n,
