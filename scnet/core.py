@@ -111,7 +111,7 @@ def _fp32_forward(self, x, *a, **k):
 
 def channels_last_copy(model:nn.Module, bf16_weights:bool=False,
                        keep_fp32:Callable[[str], bool]=is_predictor) -> nn.Module: # which conv/linear layers stay fp32 (by name)
-    "A deep copy of `model` with every 4-d weight channels-last; optionally conv/linear weights stored in bf16."
+    "A deep copy of `model` with every 4-d weight channels-last; optionally conv/linear weights in bf16, except the `keep_fp32` layers, which then run in fp32."
     m = copy.deepcopy(model).to(memory_format=torch.channels_last)
     if bf16_weights:  # inference only: autocast would cast every weight again in every forward
         for name, mod in m.named_modules():

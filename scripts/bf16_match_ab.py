@@ -21,9 +21,8 @@ import torch
 from torch import nn
 
 from scnet.bench import bf16_accuracy
-from scnet.core import channels_last_copy, is_predictor
+from scnet.core import channels_last_copy, is_predictor, setup_cpu
 from scnet.checkpoint import load_trained
-from scnet.core import setup_cpu
 
 VARIANTS = {  # name -> which conv/linear layers stay fp32 (`scnet.core.channels_last_copy`'s keep_fp32)
     'bf16_cl': lambda n: False,
