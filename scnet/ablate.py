@@ -11,8 +11,9 @@ from pathlib import Path
 from .experiments import TABLE_ROWS, TableRow, row_id
 
 # %% auto #0
-__all__ = ['ABLATION_EPOCHS', 'ABLATION_RECIPE', 'AblationRun', 'ablation_runs', 'recipe_sets', 'run_command', 'run_status',
-           'commit_run', 'summary_line', 'ablate', 'ablate_parser', 'main']
+__all__ = ['ABLATION_EPOCHS', 'ABLATION_RECIPE', 'RECIPE_KEYS', 'AblationRun', 'ablation_runs', 'recipe_sets', 'run_command',
+           'planned_config', 'recipe_mismatch', 'run_status', 'commit_run', 'summary_line', 'ablate', 'ablate_parser',
+           'main']
 
 # %% ../nbs/29_ablate.ipynb #00000005
 @dataclass(frozen=True)
@@ -25,7 +26,9 @@ class AblationRun:
     def folder(self, out:str|Path) -> Path: return Path(out) / self.row / f'seed{self.seed}'
 
 def ablation_runs(tables:list[int], # paper tables, e.g. [2, 3]
-                  seeds:list[int]) -> list[AblationRun]:
+                  seeds:list[int],
+                  only:list[str]|None=None, # keep these row ids only (e.g. ['t2_baseline', 't1_scnet'])
+                 ) -> list[AblationRun]:
     "Every distinct model of `tables` (in table order) for every seed, seed-major."
     rows = {}
     for r in TABLE_ROWS:
@@ -34,23 +37,27 @@ def ablation_runs(tables:list[int], # paper tables, e.g. [2, 3]
             kw = dict(first.kwargs)
             rows[row_id(r)] = (row_id(r).split('_lam')[0], kw.get('lam'))
     if not rows: raise ValueError(f'no trainable rows in tables {tables}; tables are 1-5')
+    if only is not None:
+        unknown = [o for o in only if o not in rows]
+        if unknown: raise ValueError(f"rows {unknown} are not in tables {tables}; they have {', '.join(rows)}")
+        rows = {k: v for k, v in rows.items() if k in only}
     return [AblationRun(k, s, p, lam) for s in seeds for k, (p, lam) in rows.items()]
 
 # %% ../nbs/29_ablate.ipynb #00000008
-# 1.5 epochs of the 974 shapes training images: 21 runs (Tables 2-3 x 3 seeds) in about 2.3 h on 2 cores, 2 jobs of 1 thread
-ABLATION_EPOCHS = 1.5
-ABLATION_RECIPE = ['--preset', 'demo', '--schedule', '1x', '--lr', '0.02', '--lr-batch', '2', '--batch-size', '2',
-                   '--warmup-iters', '100', '--grad-clip', '35', '--eval-every', '0', '--workers', '1', '--log-every', '20']
+# The demo's recipe (nbs/23_demo: 192 px, SGD lr 0.04 for 2 images, 100 warm-up iterations, cosine to 0) over a fixed
+# number of epochs, in fp32 on every CPU (bf16 exists only on some machines of this kind; fp32 differs between them
+# only in the last bits). 6 epochs of the 974 shapes training images: about 30 min per run, two runs at once on 2 cores.
+ABLATION_EPOCHS = 6.
+ABLATION_RECIPE = ['--preset', 'demo', '--schedule', '1x', '--lr', '0.04', '--lr-batch', '2', '--batch-size', '2',
+                   '--warmup-iters', '100', '--decay', 'cosine', '--scale', '192', '192', '--grad-clip', '35',
+                   '--eval-every', '0', '--workers', '1', '--log-every', '20']
 
 def recipe_sets(run:AblationRun, epochs:float) -> list[str]:
-    "`--set` items of a run: the demo's RoI/proposal budgets, and the 1x schedule's decays at 8/12 and 11/12 of `epochs`."
-    from scnet.train import SCHEDULES
+    "`--set` items of a run: the demo's RoI and proposal budgets for the run's number of stages."
     from scnet.baselines import preset_config
     from scnet.demo import budget_sets, DEMO_BUDGETS
     n_stages = len(preset_config('demo', 7, 12, method=run.preset, glbctx_weight=run.glbctx_weight).roi_heads.stages)
-    one_x = SCHEDULES['1x']
-    milestones = [round(m / one_x['epochs'] * epochs, 4) for m in one_x['milestones']]
-    return budget_sets(n_stages, **DEMO_BUDGETS) + [f'train.milestones={json.dumps(milestones)}']
+    return budget_sets(n_stages, **DEMO_BUDGETS)
 
 def run_command(run:AblationRun, out:str|Path, # results/ablation
                 data:str|Path='data/shapes', epochs:float=ABLATION_EPOCHS, threads:int=1,
@@ -61,6 +68,32 @@ def run_command(run:AblationRun, out:str|Path, # results/ablation
            '--epochs', f'{epochs:g}', '--threads', str(threads), '--resume', 'auto', *recipe]
     if run.glbctx_weight is not None: cmd += ['--glbctx-weight', f'{run.glbctx_weight:g}']
     return cmd + ['--set', *recipe_sets(run, epochs)]
+
+# %% ../nbs/29_ablate.ipynb #j7fba82c91e984ed
+RECIPE_KEYS = dict(train=('lr', 'lr_batch', 'batch_size', 'epochs', 'decay', 'warmup_iters', 'grad_clip', 'optimizer',
+                          'weight_decay', 'cpu_bf16'), data=('scale',))
+
+def planned_config(cmd:list[str]) -> dict:
+    "The train and data sections `scnet train` writes for the `python -m scnet.train` command `cmd` (a `run_command`)."
+    from scnet.train import train_parser, run_configs
+    from scnet.core import apply_overrides
+    p = train_parser(); args = p.parse_args(cmd[3:])
+    cfg = run_configs(args, {k for k, v in vars(args).items() if v != p.get_default(k)})
+    apply_overrides(cfg, [s for s in args.set if s.startswith(('train.', 'data.'))])
+    return cfg
+
+def recipe_mismatch(run:AblationRun, out:str|Path, epochs:float=ABLATION_EPOCHS,
+                    recipe:list[str]=ABLATION_RECIPE) -> list[str]:
+    "How the recipe recorded in a run folder's config.json differs from the one it would be trained with now ([]: same, or no folder)."
+    f = run.folder(out) / 'config.json'
+    if not f.exists(): return []
+    from scnet.train import TrainConfig, DataConfig
+    from dataclasses import asdict
+    have, want = json.loads(f.read_text()), planned_config(run_command(run, out, epochs=epochs, recipe=recipe))
+    default = dict(train=asdict(TrainConfig()), data=asdict(DataConfig())) # a field older runs did not record had its default
+    norm = lambda v: json.loads(json.dumps(v)) # tuples as lists, as config.json has them
+    return [f'{s}.{k} {norm(have.get(s, {}).get(k, default[s][k]))} (now {norm(want[s][k])})' for s, ks in RECIPE_KEYS.items()
+            for k in ks if norm(have.get(s, {}).get(k, default[s][k])) != norm(want[s][k])]
 
 # %% ../nbs/29_ablate.ipynb #0000000b
 def run_status(run:AblationRun, out:str|Path) -> str:
@@ -93,6 +126,9 @@ def ablate(runs:list[AblationRun], out:str|Path='results/ablation', data:str|Pat
            jobs:int=1, commit:bool=False, repo:str|Path='.', command_fn=run_command, poll_s:float=2.) -> dict[str, str]:
     "Train and evaluate every run not done yet, `jobs` at a time; returns {folder: final status}."
     threads = max(1, (os.cpu_count() or 1) // jobs)
+    stale = {str(r.folder(out)): m for r in runs if (m := recipe_mismatch(r, out, epochs))}
+    if stale: raise ValueError('run folders trained with another recipe than this one (move them away, or pick another --out): '
+                               + '; '.join(f"{k}: {', '.join(m)}" for k, m in stale.items()))
     todo = [r for r in runs if run_status(r, out) != 'done']
     print(f'ablate: {len(runs)} runs, {len(runs) - len(todo)} done, {len(todo)} to train ({jobs} at a time, {threads} thread(s) each)', flush=True)
     running, result, t0 = {}, {}, time.time()
@@ -122,6 +158,7 @@ def ablate_parser() -> argparse.ArgumentParser:
                                 'resumably, one recipe for all (results/ablation/<row>/seed<k>/)')
     p.add_argument('--tables', type=int, nargs='+', default=[2, 3], help="the paper's tables (default: 2 3)")
     p.add_argument('--seeds', type=int, nargs='+', default=[0, 1, 2])
+    p.add_argument('--rows', nargs='+', default=None, metavar='ROW', help='only these row ids of the tables (e.g. t2_baseline t1_scnet)')
     p.add_argument('--epochs', type=float, default=ABLATION_EPOCHS, help='training epochs of every run (default: %(default)s)')
     p.add_argument('--jobs', type=int, default=1, help='runs at once; the cores are split between them')
     p.add_argument('--out', default='results/ablation'); p.add_argument('--data', default='data/shapes')
@@ -133,15 +170,18 @@ def main(argv:list[str]|None=None) -> int:
     "`scnet ablate`: 0 when every run is done."
     a = ablate_parser().parse_args(argv)
     if a.jobs < 1: print('scnet ablate: --jobs must be at least 1', file=sys.stderr); return 2
-    try: runs = ablation_runs(a.tables, a.seeds)
-    except ValueError as e: print(f'scnet ablate: --tables: {e}', file=sys.stderr); return 2
+    try: runs = ablation_runs(a.tables, a.seeds, a.rows)
+    except ValueError as e: print(f"scnet ablate: {'--rows' if a.rows and 'rows' in str(e) else '--tables'}: {e}", file=sys.stderr); return 2
     if a.status:
-        for r in runs: print(f'{run_status(r, a.out):8s} {r.row} seed{r.seed}')
+        for r in runs:
+            m = recipe_mismatch(r, a.out, a.epochs)
+            print(f'{run_status(r, a.out):8s} {r.row} seed{r.seed}' + (f"  (another recipe: {', '.join(m)})" if m else ''))
         return 0
     if not (Path(a.data) / 'annotations').exists():
         from scnet.shapes import make_shapes
         make_shapes(a.data)
-    res = ablate(runs, a.out, a.data, a.epochs, a.jobs, a.commit)
+    try: res = ablate(runs, a.out, a.data, a.epochs, a.jobs, a.commit)
+    except ValueError as e: print(f'scnet ablate: --out {a.out}: {e}', file=sys.stderr); return 2
     return 0 if all(s == 'done' for s in res.values()) else 1
 
 # %% ../nbs/29_ablate.ipynb #00000017
