@@ -46,7 +46,9 @@ def ablation_runs(tables:list[int], # paper tables, e.g. [2, 3]
 # %% ../nbs/29_ablate.ipynb #00000008
 # The demo's recipe (nbs/23_demo: 192 px, SGD lr 0.04 for 2 images, 100 warm-up iterations, cosine to 0) over a fixed
 # number of epochs, in fp32 on every CPU (bf16 exists only on some machines of this kind; fp32 differs between them
-# only in the last bits). 6 epochs of the 974 shapes training images: about 30 min per run, two runs at once on 2 cores.
+# only in the last bits). 6 epochs of the 974 shapes training images, 2922 steps of 2 images: estimated from the demo's
+# fp32 throughput at 192 px (two 1-thread processes: 5.6 img/s together on one AVX2 host, 2.8 on a slower one) at about
+# 35 min per run with two runs at once, 70 min on the slower host; 21 runs take 6-12 h, over several sessions.
 ABLATION_EPOCHS = 6.
 ABLATION_RECIPE = ['--preset', 'demo', '--schedule', '1x', '--lr', '0.04', '--lr-batch', '2', '--batch-size', '2',
                    '--warmup-iters', '100', '--decay', 'cosine', '--scale', '192', '192', '--grad-clip', '35',
