@@ -54,7 +54,7 @@ ABLATION_RECIPE = ['--preset', 'demo', '--schedule', '1x', '--lr', '0.04', '--lr
                    '--warmup-iters', '100', '--decay', 'cosine', '--scale', '192', '192', '--grad-clip', '35',
                    '--eval-every', '0', '--workers', '1', '--log-every', '20']
 
-def recipe_sets(run:AblationRun, epochs:float) -> list[str]:
+def recipe_sets(run:AblationRun) -> list[str]:
     "`--set` items of a run: the demo's RoI and proposal budgets for the run's number of stages."
     from scnet.baselines import preset_config
     from scnet.demo import budget_sets, DEMO_BUDGETS
@@ -69,7 +69,7 @@ def run_command(run:AblationRun, out:str|Path, # results/ablation
            '--dataset', 'shapes', '--data', str(data), '--method', run.preset, '--seed', str(run.seed),
            '--epochs', f'{epochs:g}', '--threads', str(threads), '--resume', 'auto', *recipe]
     if run.glbctx_weight is not None: cmd += ['--glbctx-weight', f'{run.glbctx_weight:g}']
-    return cmd + ['--set', *recipe_sets(run, epochs)]
+    return cmd + ['--set', *recipe_sets(run)]
 
 # %% ../nbs/29_ablate.ipynb #j7fba82c91e984ed
 RECIPE_KEYS = dict(train=('lr', 'lr_batch', 'batch_size', 'epochs', 'decay', 'warmup_iters', 'grad_clip', 'optimizer',
@@ -173,7 +173,7 @@ def main(argv:list[str]|None=None) -> int:
     a = ablate_parser().parse_args(argv)
     if a.jobs < 1: print('scnet ablate: --jobs must be at least 1', file=sys.stderr); return 2
     try: runs = ablation_runs(a.tables, a.seeds, a.rows)
-    except ValueError as e: print(f"scnet ablate: {'--rows' if a.rows and 'rows' in str(e) else '--tables'}: {e}", file=sys.stderr); return 2
+    except ValueError as e: print(f"scnet ablate: {'--rows' if str(e).startswith('rows ') else '--tables'}: {e}", file=sys.stderr); return 2
     if a.status:
         for r in runs:
             m = recipe_mismatch(r, a.out, a.epochs)
