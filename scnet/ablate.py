@@ -46,9 +46,10 @@ def ablation_runs(tables:list[int], # paper tables, e.g. [2, 3]
 # %% ../nbs/29_ablate.ipynb #00000008
 # The demo's recipe (nbs/23_demo: 192 px, SGD lr 0.04 for 2 images, 100 warm-up iterations, cosine to 0) over a fixed
 # number of epochs, in fp32 on every CPU (bf16 exists only on some machines of this kind; fp32 differs between them
-# only in the last bits). 6 epochs of the 974 shapes training images, 2922 steps of 2 images: estimated from the demo's
-# fp32 throughput at 192 px (two 1-thread processes: 5.6 img/s together on one AVX2 host, 2.8 on a slower one) at about
-# 35 min per run with two runs at once, 70 min on the slower host; 21 runs take 6-12 h, over several sessions.
+# only in the last bits). 6 epochs of the 974 shapes training images, 2922 steps of 2 images. Measured: about 21 min
+# per run (training and the 200-image evaluation) with two runs at once on a 2-core AVX512-BF16 EPYC (2.3-2.8 it/s
+# each; the seed-0 runs' train.out, 2 December 2026); estimated 35 min on the faster AVX2 host and 70 on the slower
+# one from the demo's fp32 throughput there. 21 runs take 3.7-12 h, over several sessions.
 ABLATION_EPOCHS = 6.
 ABLATION_RECIPE = ['--preset', 'demo', '--schedule', '1x', '--lr', '0.04', '--lr-batch', '2', '--batch-size', '2',
                    '--warmup-iters', '100', '--decay', 'cosine', '--scale', '192', '192', '--grad-clip', '35',
@@ -133,17 +134,18 @@ def ablate(runs:list[AblationRun], out:str|Path='results/ablation', data:str|Pat
                                + '; '.join(f"{k}: {', '.join(m)}" for k, m in stale.items()))
     todo = [r for r in runs if run_status(r, out) != 'done']
     print(f'ablate: {len(runs)} runs, {len(runs) - len(todo)} done, {len(todo)} to train ({jobs} at a time, {threads} thread(s) each)', flush=True)
-    running, result, t0 = {}, {}, time.time()
+    running, result = {}, {}
     while todo or running:
         while todo and len(running) < jobs:
             r = todo.pop(0); d = r.folder(out); d.mkdir(parents=True, exist_ok=True)
             how = 'resuming' if run_status(r, out) == 'partial' else 'starting'
             log = open(d / 'train.out', 'a')
             env = dict(os.environ, OMP_NUM_THREADS=str(threads))
-            running[r] = (subprocess.Popen(command_fn(r, out, data, epochs, threads), stdout=log, stderr=subprocess.STDOUT, env=env), log)
+            running[r] = (subprocess.Popen(command_fn(r, out, data, epochs, threads), stdout=log, stderr=subprocess.STDOUT, env=env), log,
+                          time.time())  # the run's own start: its line reports how long it took
             print(f'  {how} {r.row} seed{r.seed} ({len(todo)} queued)', flush=True)
         time.sleep(poll_s)
-        for r, (p, log) in list(running.items()):
+        for r, (p, log, t0) in list(running.items()):
             if p.poll() is None: continue
             log.close(); del running[r]
             st = run_status(r, out); result[str(r.folder(out))] = st
