@@ -4,7 +4,7 @@ Issue 11's first target compares our fp32 forward with MMDetection's on the same
 ops cannot be built here (mmcv 2.1.0 ships only as source), so, as `shared/fixtures/*/README.md` did for the
 reference outputs, MMDetection 3.3.0 runs on mmcv-lite 2.1.0 (mmcv's Python code) with its two compiled kernels on
 this path, RoIAlign (avg, aligned) and NMS, served by torchvision's CPU kernels. The fixtures' README found those
-bitwise equal to mmcv's own CPU kernels on their model; mmcv's CPU RoIAlign, like torchvision's, runs on one thread.
+bitwise equal to mmcv's own CPU kernels on their model.
 Any other compiled op is refused loudly, so nothing silently changes the reference's work.
 
 Setup (once, beside .venv; git-ignored): `bash scripts/mmdet_env.sh`.
@@ -60,7 +60,7 @@ def build_mmdet_scnet(seed:int=0):
     torch.manual_seed(seed)
     m = MODELS.build(cfg.model)
     m.init_weights()
-    return m.eval(), cfg
+    return m.eval()
 
 
 def mmdet_call(m, x, h, w):
@@ -89,7 +89,7 @@ def main(argv=None) -> int:
     setup_cpu(a.threads or None); threads = torch.get_num_threads()
     h, w = a.height, a.width
     x, meta = bench_input(h, w)
-    ref, _ = build_mmdet_scnet()
+    ref = build_mmdet_scnet()
     calibrate_bn(ref, lambda: ref.extract_feat(x))
     cfg = scnet_r50(); cfg.roi_heads.score_thr = 0.0
     ours = build_model(cfg).eval()
