@@ -19,8 +19,8 @@ def put(text:str, block:str, where:str) -> str:
     return head + BEGIN + '\n' + block + '\n' + END + rest.split(END, 1)[1]
 
 if __name__ == '__main__':
-    # the complete set is the previous recipe's; results/ablation once the current recipe's runs are all in
-    block = results_markdown(ROOT / 'results/ablation_v1', ROOT, ROOT / 'results/bench/tables/cpu.json')
+    # the current recipe's 21 runs (the previous recipe's stay in results/ablation_v1, shown in nbs/30)
+    block = results_markdown(ROOT / 'results/ablation', ROOT, ROOT / 'results/bench/tables/cpu.json')
     readme = ROOT / 'README.md'
     readme.write_text(put(readme.read_text(), block, 'README.md'))
     nbp = ROOT / 'nbs/index.ipynb'
