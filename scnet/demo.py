@@ -65,11 +65,12 @@ def demo_model_config(num_classes:int=7, num_semantic_classes:int|None=12):
 
 def demo_train_config(time_budget_s:float, # seconds of training
                       **kw):
-    "The reference's SGD squeezed into `time_budget_s`: short warm-up, lr 0.04 for 2 images, then `DEMO_DECAY` (cosine) over the budget."
+    "The reference's SGD squeezed into `time_budget_s`: `DEMO_BATCH` images a step, short warm-up, lr 0.04 per 2 images, then `DEMO_DECAY` over the budget."
     from scnet.train import train_config
     # the time budget decides the length; 48 epochs is only a cap (a fast CPU reached 1x's 12 within 20 minutes),
     # and the milestones keep 1x's place, 8/12 and 11/12 of the run, for `decay='step'`
-    return train_config('1x', **{**dict(epochs=48, milestones=(32, 44), lr=0.04, lr_batch=2, batch_size=DEMO_BATCH, warmup_iters=100, time_budget_s=time_budget_s, decay=DEMO_DECAY,
+    return train_config('1x', **{**dict(epochs=48, milestones=(32, 44), lr=0.04, lr_batch=2, batch_size=DEMO_BATCH, warmup_iters=100,
+                                        time_budget_s=time_budget_s, decay=DEMO_DECAY,
                                         num_workers=1, log_every=10, eval_every=0, calib_iters=12, grad_clip=35.), **kw})
 
 # %% ../nbs/23_demo.ipynb #00000008
@@ -152,7 +153,7 @@ def demo_parser() -> argparse.ArgumentParser:
     p.add_argument('--data', default='data/shapes', help='shapes dataset folder, generated when missing')
     p.add_argument('--minutes', type=float, default=20., help='budget for the whole demo, data generation included')
     p.add_argument('--eval-reserve', type=float, default=90., help='seconds kept for evaluation and figures '
-                   '(default: %(default)s; the evaluation takes 35-50 s on 2 cores)')
+                   '(default: %(default)s; the evaluation took 26-98 s on 2-core hosts)')
     p.add_argument('--n-train', type=int, default=None); p.add_argument('--n-val', type=int, default=None)
     p.add_argument('--batch', type=int, default=DEMO_BATCH, help='images per step, split over the processes (default: %(default)s)')
     p.add_argument('--lr', type=float, default=0.04, help='learning rate for 2 images, scaled linearly with --batch (default: 0.04)')

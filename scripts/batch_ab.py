@@ -7,6 +7,7 @@ Each setting trains its own copy of the same initial weights (so the comparison 
 3 steps of every setting, in a rotating order; round 0 is dropped as warm-up. Reported: median seconds per image.
 """
 import os, sys, time, json, statistics, copy
+from pathlib import Path
 os.environ.setdefault('OMP_WAIT_POLICY', 'PASSIVE')
 import torch
 
@@ -42,7 +43,7 @@ def main(rounds:int, out:str):
                median_s_per_image=med, spread={n: [round(min(v), 4), round(max(v), 4)] for n, v in times.items()},
                speedup_vs_b1_fp32={n: round(med['b1_fp32'] / v, 2) for n, v in med.items()},
                env={k: v for k, v in env_info().items() if k in ('cpu', 'torch', 'torch_cpu_capability', 'kernel_env')})
-    Path = __import__('pathlib').Path; Path(out).parent.mkdir(parents=True, exist_ok=True)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
     json.dump(rec, open(out, 'w'), indent=1); print(json.dumps(rec, indent=1))
 
 if __name__ == '__main__':
