@@ -19,7 +19,7 @@ from .core import seed_everything, setup_cpu, save_json, env_info
 # %% auto #0
 __all__ = ['DEMO_BUDGETS', 'DEMO_SCALE', 'DEMO_PRECISION', 'DEMO_DECAY', 'DEMO_BATCH', 'with_budgets', 'budget_sets',
            'demo_model_config', 'demo_train_config', 'loss_curve', 'prediction_figure', 'default_procs', 'train_demo',
-           'demo_parser', 'demo_precision', 'main']
+           'demo_parser', 'demo_precision', 'eval_reserve', 'main']
 
 # %% ../nbs/23_demo.ipynb #00000005
 # the demo's RoI and proposal budgets (reference: 512 RoIs, 2000/1000 proposals, 100 detections)
@@ -152,8 +152,8 @@ def demo_parser() -> argparse.ArgumentParser:
     p.add_argument('--out', default='results/demo', help='run folder (default: %(default)s)')
     p.add_argument('--data', default='data/shapes', help='shapes dataset folder, generated when missing')
     p.add_argument('--minutes', type=float, default=20., help='budget for the whole demo, data generation included')
-    p.add_argument('--eval-reserve', type=float, default=90., help='seconds kept for evaluation and figures '
-                   '(default: %(default)s; the evaluation took 26-98 s on 2-core hosts)')
+    p.add_argument('--eval-reserve', type=float, default=None, help='seconds kept for evaluation and figures (default: '
+                   'measured, see eval_reserve; the evaluation took 26-98 s on 2-core hosts)')
     p.add_argument('--n-train', type=int, default=None); p.add_argument('--n-val', type=int, default=None)
     p.add_argument('--batch', type=int, default=DEMO_BATCH, help='images per step, split over the processes (default: %(default)s)')
     p.add_argument('--lr', type=float, default=0.04, help='learning rate for 2 images, scaled linearly with --batch (default: 0.04)')
@@ -178,6 +178,27 @@ def demo_precision(choice:str) -> tuple[bool, str]:
     ok, why = bf16_support()
     return ok, ('bf16 autocast: ' if ok else 'fp32: ') + why
 
+def eval_reserve(model, dataset, # the untrained demo model and the val set it will be evaluated on
+                 threads:int, # the evaluation's threads
+                 n:int=8, margin:float=1.25,
+                 fixed_s:float=30., # the training processes' start and last checkpoint, COCOeval, the figures
+                ) -> float:
+    "Seconds to keep after training: `n` val images timed on the untrained model, scaled to the val set, ×`margin`, + `fixed_s`."
+    from scnet.transforms import collate
+    # an untrained model is no faster than a trained one here (0.135 against 0.12 s a val image, 2 threads, AMX Xeon):
+    # it keeps as many detections, and each costs a mask-head pass and a paste
+    was = torch.get_num_threads(); torch.set_num_threads(threads)
+    try:
+        model.eval(); n = min(n, len(dataset))
+        batches = [collate([dataset[i] for i in range(k, min(k + 2, n))]) for k in range(0, n, 2)]  # evaluate's batch of 2
+        with torch.inference_mode():
+            model(*batches[0])  # warm-up (oneDNN's first calls)
+            t = time.perf_counter()
+            for x, tg in batches: model(x, tg)
+            per_image = (time.perf_counter() - t) / n
+    finally: torch.set_num_threads(was)
+    return margin * per_image * len(dataset) + fixed_s
+
 def main(argv:list[str]|None=None) -> int:
     "`scnet demo`: shapes data -> train the demo SCNet (time-budgeted) -> COCO evaluation -> results/demo/."
     t0 = time.time()
@@ -199,7 +220,11 @@ def main(argv:list[str]|None=None) -> int:
     t_data = time.time() - t0
     train_ds, val_ds = datasets('shapes', a.data, DEMO_SCALE)
     mcfg = demo_model_config(train_ds.num_classes, train_ds.num_semantic_classes)
-    budget = a.minutes * 60 - (time.time() - t0) - a.eval_reserve
+    if a.eval_reserve is None:
+        from scnet.model import build_model
+        reserve = eval_reserve(build_model(mcfg), val_ds, a.threads or os.cpu_count() or 1)
+    else: reserve = a.eval_reserve
+    budget = a.minutes * 60 - (time.time() - t0) - reserve
     if budget < 60: raise ValueError(f'--minutes {a.minutes} leaves {budget:.0f} s for training; give at least 5')
     bf16, why = demo_precision(a.precision)
     print(f'precision: {why}', flush=True)
@@ -208,7 +233,7 @@ def main(argv:list[str]|None=None) -> int:
     rc = dict(model=asdict(mcfg), data=dict(dataset='shapes', root=str(a.data), scale=list(DEMO_SCALE), semantic='auto'),
               classes=train_ds.classes, cat_ids=list(train_ds.cat_ids), preset='demo (fewer RoIs, see scnet.demo)',
               command='scnet demo ' + ' '.join(argv if argv is not None else sys.argv[1:]), precision=why)
-    print(f'training {len(train_ds)} images for {budget / 60:.1f} min ...', flush=True)
+    print(f'training {len(train_ds)} images for {budget / 60:.1f} min ({reserve:.0f} s kept for the evaluation) ...', flush=True)
     t1 = time.time()
     model, st = train_demo(mcfg, cfg, a.data, out, rc, procs, torch.get_num_threads())
     t_train = time.time() - t1
@@ -221,7 +246,7 @@ def main(argv:list[str]|None=None) -> int:
     loss_curve(out / 'log.jsonl', out / 'loss_curve.png')
     prediction_figure(model, val_ds, 3, out / 'predictions.png')
     summary = dict(event='demo_summary', iter=st['iter'], epochs=round(st['iter'] / st['iters_per_epoch'], 2),
-                   data_s=round(t_data, 1), train_s=round(t_train, 1), eval_s=round(t_eval, 1),
+                   data_s=round(t_data, 1), eval_reserve_s=round(reserve, 1), train_s=round(t_train, 1), eval_s=round(t_eval, 1),
                    total_s=round(time.time() - t0, 1), train_img_s=round(st['iter'] * cfg.batch_size / st['train_time'], 2),
                    eval_img_s=round(len(val_ds) / t_eval, 2), mask_AP=metrics['segm']['AP'], mask_AP50=metrics['segm']['AP50'],
                    box_AP=metrics['bbox']['AP'], precision='bf16' if bf16 else 'fp32')
