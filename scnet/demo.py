@@ -19,7 +19,7 @@ from .core import seed_everything, setup_cpu, save_json, env_info
 # %% auto #0
 __all__ = ['DEMO_BUDGETS', 'DEMO_SCALE', 'DEMO_PRECISION', 'DEMO_DECAY', 'DEMO_BATCH', 'with_budgets', 'budget_sets',
            'demo_model_config', 'demo_train_config', 'loss_curve', 'prediction_figure', 'default_procs', 'train_demo',
-           'demo_parser', 'demo_precision', 'eval_reserve', 'main']
+           'demo_parser', 'demo_precision', 'eval_reserve', 'print_demo_report', 'main']
 
 # %% ../nbs/23_demo.ipynb #00000005
 # the demo's RoI and proposal budgets (reference: 512 RoIs, 2000/1000 proposals, 100 detections)
@@ -199,6 +199,23 @@ def eval_reserve(model, dataset, # the untrained demo model and the val set it w
     finally: torch.set_num_threads(was)
     return margin * per_image * len(dataset) + fixed_s
 
+def print_demo_report(out:Path, # the run's folder
+                      metrics:dict, # `evaluate`'s result
+                      summary:dict, # the run's `demo_summary` record
+                     ):
+    "Print the demo's COCO table, per-class AP and timings, and name the files it wrote."
+    from scnet.evaluate import metrics_table
+    print('\nCOCO metrics on the shapes val split (percent):')
+    print(metrics_table(metrics).to_string())
+    pc = out / 'per_class.csv'
+    if pc.exists():
+        import pandas as pd
+        print('\nper-class AP:\n' + pd.read_csv(pc).to_string(index=False))
+    print(f"\n{summary['iter']} iterations ({summary['epochs']} epochs) in {summary['train_s'] / 60:.1f} min at {summary['train_img_s']} img/s; "
+          f"evaluation {summary['eval_s']:.0f} s ({summary['eval_img_s']} img/s); total {summary['total_s'] / 60:.1f} min")
+    print(f'wrote {out}/: config.json env.json log.jsonl metrics.json per_class.csv loss_curve.png predictions.png '
+          f'(checkpoints/ and coco_results_val.json stay out of git)')
+
 def main(argv:list[str]|None=None) -> int:
     "`scnet demo`: shapes data -> train the demo SCNet (time-budgeted) -> COCO evaluation -> results/demo/."
     t0 = time.time()
@@ -206,7 +223,7 @@ def main(argv:list[str]|None=None) -> int:
     import matplotlib; matplotlib.use('Agg')
     from scnet.shapes import make_shapes
     from scnet.data import datasets
-    from scnet.evaluate import evaluate, metrics_table, per_class_ap
+    from scnet.evaluate import evaluate
     from scnet.transforms import collate
     procs = a.procs or default_procs()
     if procs < 1: raise ValueError(f'--procs {procs}: need at least 1')
@@ -251,16 +268,7 @@ def main(argv:list[str]|None=None) -> int:
                    eval_img_s=round(len(val_ds) / t_eval, 2), mask_AP=metrics['segm']['AP'], mask_AP50=metrics['segm']['AP50'],
                    box_AP=metrics['bbox']['AP'], precision='bf16' if bf16 else 'fp32')
     with open(out / 'log.jsonl', 'a') as f: f.write(json.dumps(summary) + '\n')
-    print('\nCOCO metrics on the shapes val split (percent):')
-    print(metrics_table(metrics).to_string())
-    pc = out / 'per_class.csv'
-    if pc.exists():
-        import pandas as pd
-        print('\nper-class AP:\n' + pd.read_csv(pc).to_string(index=False))
-    print(f"\n{st['iter']} iterations ({summary['epochs']} epochs) in {t_train / 60:.1f} min at {summary['train_img_s']} img/s; "
-          f"evaluation {t_eval:.0f} s ({summary['eval_img_s']} img/s); total {summary['total_s'] / 60:.1f} min")
-    print(f'wrote {out}/: config.json env.json log.jsonl metrics.json per_class.csv loss_curve.png predictions.png '
-          f'(checkpoints/ and coco_results_val.json stay out of git)')
+    print_demo_report(out, metrics, summary)
     return 0
 
 # %% ../nbs/23_demo.ipynb #0000000d
