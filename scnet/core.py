@@ -226,6 +226,8 @@ def env_info() -> dict:
     return dict(python=sys.version.split()[0], torch=torch.__version__, torchvision=torchvision.__version__,
                 cuda=torch.version.cuda if torch.cuda.is_available() else None, gpus=gpus,
                 cpu=platform.processor() or platform.machine(), cpu_count=os.cpu_count(),
+                # hosts of one kind change CPU model (and speed 2-3x) between sessions: a timing names its CPU
+                cpu_model=cpu_flags()[0], cpu_bf16=bf16_support()[1],
                 torch_threads=torch.get_num_threads(), platform=platform.platform(), argv=sys.argv,
                 # the kernel path: float results differ in the last bits between AVX2 and AVX-512 kernels
                 torch_cpu_capability=torch.backends.cpu.get_cpu_capability(),
